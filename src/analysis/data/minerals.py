@@ -1,0 +1,141 @@
+"""Mineral names and the HS-code → mineral table, shared by every module.
+
+USGS commodity names are the reference vocabulary ("Rare earths", "Lithium", …). Other
+sources name the same minerals differently (India's list says "REE (rare earth elements)",
+Japan's "Rare earth elements"); :data:`MINERAL_ALIASES` maps them onto USGS names.
+
+:data:`HS_PRODUCTS` says which traded product (Harmonized System code) belongs to which
+mineral and at which stage of the chain. It is written out, code by code, because HS headings
+do not follow mineral boundaries (2846 mixes all rare-earth compounds; 811292 mixes gallium,
+germanium, indium and others) and every module must agree on the same mapping.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+#: USGS spellings corrected for display. The raw value stays in ``commodity_raw``.
+COMMODITY_CORRECTIONS: dict[str, str] = {
+    "Gemanium": "Germanium",  # misspelt in MCS2025_World_Data.csv (values withheld anyway)
+}
+
+#: Names used by other sources → USGS commodity name.
+MINERAL_ALIASES: dict[str, str] = {
+    "REE (rare earth elements)": "Rare earths",
+    "Rare earth elements": "Rare earths",
+    "Rare Earths": "Rare earths",
+    "PGE (platinum group elements)": "Platinum-group metals",
+    "Platinum Group Metals": "Platinum-group metals",
+    "Platinum": "Platinum-group metals",
+    "Palladium": "Platinum-group metals",
+    "Titanium": "Titanium mineral concentrates",
+    "Zirconium": "Zirconium and hafnium",
+    "Hafnium": "Zirconium and hafnium",
+    "Potash": "Potash",
+    "Phosphorous": "Phosphate rock",  # India's list spells it so; the mineral mined is phosphate rock
+    "Gallium/Germanium": "Gallium",  # China-export product group (HS 811292 mixes both)
+}
+
+#: The minerals the reports treat first (IEA's energy-transition set plus gallium/germanium).
+PRIORITY_MINERALS: tuple[str, ...] = (
+    "Rare earths",
+    "Lithium",
+    "Cobalt",
+    "Nickel",
+    "Graphite",
+    "Manganese",
+    "Gallium",
+    "Copper",
+)
+
+
+@dataclass(frozen=True)
+class HsProduct:
+    """One HS code: the mineral it carries and the stage of the value chain."""
+
+    code: str
+    mineral: str
+    stage: str  # "ore" | "processed" | "metal" | "battery"
+    description: str
+
+
+#: HS code → mineral. Codes are strings (leading zeros and 4- vs 6-digit matter).
+HS_PRODUCTS: dict[str, HsProduct] = {
+    p.code: p
+    for p in [
+        # Graphite
+        HsProduct("2504", "Graphite", "ore", "Natural graphite (heading)"),
+        HsProduct("250410", "Graphite", "ore", "Natural graphite in powder or flakes"),
+        HsProduct("250490", "Graphite", "ore", "Natural graphite, other than powder or flakes"),
+        HsProduct("380110", "Graphite", "processed", "Artificial graphite"),
+        # Cobalt
+        HsProduct("260500", "Cobalt", "ore", "Cobalt ores and concentrates"),
+        HsProduct("2822", "Cobalt", "processed", "Cobalt oxides and hydroxides; commercial cobalt oxides (heading)"),
+        HsProduct("282200", "Cobalt", "processed", "Cobalt oxides and hydroxides; commercial cobalt oxides"),
+        HsProduct("810520", "Cobalt", "metal", "Cobalt mattes and intermediates; unwrought cobalt; powders"),
+        # Lithium
+        HsProduct("282520", "Lithium", "processed", "Lithium oxide and hydroxide"),
+        HsProduct("283691", "Lithium", "processed", "Lithium carbonates"),
+        HsProduct("850760", "Lithium", "battery", "Lithium-ion accumulators (batteries)"),
+        # Rare earths
+        HsProduct("280530", "Rare earths", "metal", "Rare-earth metals, scandium and yttrium"),
+        HsProduct("2846", "Rare earths", "processed", "Compounds of rare-earth metals, yttrium or scandium (heading)"),
+        HsProduct("284610", "Rare earths", "processed", "Cerium compounds"),
+        HsProduct("284690", "Rare earths", "processed", "Rare-earth compounds other than cerium"),
+        # Nickel
+        HsProduct("260400", "Nickel", "ore", "Nickel ores and concentrates"),
+        HsProduct("7501", "Nickel", "processed", "Nickel mattes, oxide sinters and intermediates (heading)"),
+        HsProduct("750110", "Nickel", "processed", "Nickel mattes"),
+        HsProduct("750120", "Nickel", "processed", "Nickel oxide sinters and other intermediates"),
+        HsProduct("7502", "Nickel", "metal", "Unwrought nickel (heading)"),
+        HsProduct("7503", "Nickel", "metal", "Nickel waste and scrap (heading)"),
+        # Copper
+        HsProduct("260300", "Copper", "ore", "Copper ores and concentrates"),
+        HsProduct("740200", "Copper", "metal", "Unrefined copper; copper anodes"),
+        HsProduct("740311", "Copper", "metal", "Refined copper cathodes"),
+        # Manganese
+        HsProduct("260200", "Manganese", "ore", "Manganese ores and concentrates"),
+        # Gallium / germanium (HS 2022 heading 811292 mixes Ga, Ge, In, Nb, Hf, Re, V, Tl)
+        HsProduct("811292", "Gallium", "metal", "Unwrought gallium, germanium, indium and other metals (HS 2022)"),
+    ]
+}
+
+
+def hs_table() -> pd.DataFrame:
+    """:data:`HS_PRODUCTS` as a frame: ``hs_code``, ``mineral``, ``stage``, ``description``."""
+    return pd.DataFrame(
+        [(p.code, p.mineral, p.stage, p.description) for p in HS_PRODUCTS.values()],
+        columns=["hs_code", "mineral", "stage", "description"],
+    )
+
+
+def mineral_of_hs(code: str) -> str | None:
+    """Mineral of an HS code, or ``None`` for codes outside the table (e.g. platinum jewellery)."""
+    product = HS_PRODUCTS.get(str(code))
+    return product.mineral if product else None
+
+
+def commodity_name(raw: str) -> str:
+    """Display name of a USGS COMMODITY value.
+
+    Trailing and doubled spaces go ("Lithium " → "Lithium"), known misspellings are corrected
+    ("Gemanium" → "Germanium") and capitalisation becomes sentence case, as USGS mixes both
+    ("Platinum-Group metals", "Iron Ore" → "Platinum-group metals", "Iron ore").
+    """
+    stripped = " ".join(str(raw).replace("\xa0", " ").split())
+    stripped = COMMODITY_CORRECTIONS.get(stripped, stripped)
+    return stripped[:1].upper() + stripped[1:].lower()
+
+
+def standard_mineral(name: str) -> str:
+    """USGS commodity name (as :func:`commodity_name` gives it) for any source's mineral name."""
+    stripped = " ".join(str(name).split())
+    return MINERAL_ALIASES.get(stripped, commodity_name(stripped))
+
+
+def slug(name: str) -> str:
+    """File-name slug: "Rare earths" → "rare-earths"."""
+    text = "".join(ch.lower() if ch.isalnum() else "-" for ch in str(name))
+    return "-".join(part for part in text.split("-") if part)

@@ -1,0 +1,73 @@
+"""Validation at the edge: raw columns present, tidy frames matching their schema.
+
+Tidy frames carry ``source_line`` (the line of the raw file a row comes from), so a schema
+failure is reported as one line naming the file, that row, the column and the bad value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from analysis.errors import DataFileError
+
+
+def require_columns(frame: pd.DataFrame, columns: Iterable[str], path: Path) -> None:
+    """Raise naming the first missing column (and the ones found) if the header lacks one."""
+    present = [str(c).strip() for c in frame.columns]
+    missing = [c for c in columns if c not in present]
+    if missing:
+        raise DataFileError(
+            path,
+            f"header lacks column(s) {', '.join(map(repr, missing))}; found {', '.join(present[:12])}"
+            + (" …" if len(present) > 12 else ""),
+            row=1,
+        )
+
+
+def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, path: Path) -> pd.DataFrame:
+    """``frame`` checked against ``schema``; the first failure raised as :class:`DataFileError`."""
+    try:
+        return schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+        first = cases.iloc[0]
+        index = first["index"]
+        row = None
+        if index is not None and not pd.isna(index) and "source_line" in frame.columns:
+            row = int(frame.loc[index, "source_line"])
+        check = str(first["check"])
+        readable = re.sub(r"^isin\((.*)\)$", r"one of \1", check)
+        raise DataFileError(
+            path,
+            f"value fails check {readable} ({len(cases)} failure(s) in all)",
+            row=row,
+            column=str(first["column"]),
+            value=first["failure_case"],
+        ) from None
+
+
+def to_number(series: pd.Series, path: Path, column: str, *, first_row: int = 2, decimal: str = ".") -> pd.Series:
+    """Strings → floats; empty cells → NaN; anything else raises naming file, row, column, value.
+
+    ``first_row`` is the file line of the series' first element (header = line 1).
+    """
+    text = series.astype("string").str.strip()
+    if decimal != ".":
+        text = text.str.replace(decimal, ".", regex=False)
+    numbers = pd.to_numeric(text.replace("", pd.NA), errors="coerce")
+    bad = numbers.isna() & text.fillna("").ne("")
+    if bad.any():
+        position = int(bad.to_numpy().argmax())
+        raise DataFileError(
+            path,
+            "expected a number",
+            row=position + first_row,
+            column=column,
+            value=series.iloc[position],
+        )
+    return numbers.astype("float64")

@@ -1,0 +1,323 @@
+"""Concentration of world supply: country shares, leader, top-k share, HHI range, N to 80 %.
+
+Input: the tidy USGS frame of :func:`analysis.data.load_usgs` (columns documented in
+:mod:`analysis.data.usgs`). All quantities are in tonnes (``value_t``); shares are 0–1
+fractions of the world total; the Herfindahl–Hirschman index (HHI) is on the 0–10 000 scale
+(shares in per cent, squared and summed), as competition authorities and the IEA use it.
+
+Conventions, stated once here and repeated in every result's ``notes``:
+
+* **Denominator.** Shares are of USGS's world total (a rounded figure, so named shares need
+  not sum to exactly 1). Where the world total is missing or only a lower bound (``>90000000``),
+  the denominator is the larger of that bound and the sum of all rows (countries plus "Other
+  countries"), and the notes say so.
+* **Residual.** What named countries do not account for (USGS's "Other countries" plus
+  rounding) is the *residual share*. Its contribution to the HHI is unknown: the **lower bound**
+  treats it as perfectly fragmented (contributes 0), the **upper bound** as one supplier
+  (contributes residual²). Charts say which bound they show.
+* **Missing values.** Withheld (W), not available (NA), qualitative ("Large") or bounded
+  country values are never treated as zero: they are left out of the named shares and listed
+  in ``excluded`` with their status, so a reader sees what is missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from analysis.errors import ParameterError
+
+MEASURES = ("mine_production", "refinery_production", "reserves", "capacity", "production")
+MEASURE_LABELS = {
+    "mine_production": "mine production",
+    "refinery_production": "refinery production",
+    "reserves": "reserves",
+    "capacity": "capacity",
+    "production": "production",
+}
+
+
+@dataclass(frozen=True)
+class Concentration:
+    """Concentration of one supply series (mineral × measure × year).
+
+    ``shares`` columns: ``iso3``, ``country``, ``value_t`` (tonnes), ``share`` (0–1 of the
+    world total), ``rank`` (1 = largest), ``cumulative_share``. Countries only, largest first.
+    ``excluded`` columns: ``country``, ``value_status``, ``value_t`` (bounds keep their number),
+    ``note``.
+    """
+
+    mineral: str
+    measure: str
+    year: int
+    usgs_type: str
+    unit: str
+    world_total_t: float
+    world_total_basis: str  # "usgs_world_total" | "sum_of_rows" | "lower_bound"
+    shares: pd.DataFrame
+    residual_share: float
+    hhi_lower: float
+    hhi_upper: float
+    top_k: int
+    top_k_share: float
+    countries_to_80: int | None
+    excluded: pd.DataFrame
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def leader_iso3(self) -> str:
+        return str(self.shares["iso3"].iloc[0])
+
+    @property
+    def leader(self) -> str:
+        return str(self.shares["country"].iloc[0])
+
+    @property
+    def leader_share(self) -> float:
+        return float(self.shares["share"].iloc[0])
+
+    def share_of(self, iso3: str) -> float:
+        """Share (0–1) of one country; 0.0 if it has a reported zero or is not listed; NaN if excluded."""
+        row = self.shares.loc[self.shares["iso3"] == iso3, "share"]
+        if len(row):
+            return float(row.iloc[0])
+        if iso3 in set(self.excluded.get("iso3", pd.Series(dtype=str))):
+            return float("nan")
+        return 0.0
+
+    def value_of(self, iso3: str) -> float:
+        """Tonnes of one country (0.0 if not listed, NaN if excluded)."""
+        row = self.shares.loc[self.shares["iso3"] == iso3, "value_t"]
+        if len(row):
+            return float(row.iloc[0])
+        if iso3 in set(self.excluded.get("iso3", pd.Series(dtype=str))):
+            return float("nan")
+        return 0.0
+
+    def to_row(self) -> dict[str, object]:
+        """Flat summary for tables (one row per mineral in the briefing)."""
+        return {
+            "mineral": self.mineral,
+            "measure": self.measure,
+            "year": self.year,
+            "world_total_t": self.world_total_t,
+            "leader": self.leader,
+            "leader_iso3": self.leader_iso3,
+            "leader_share": self.leader_share,
+            "china_share": self.share_of("CHN"),
+            f"top{self.top_k}_share": self.top_k_share,
+            "hhi_lower": self.hhi_lower,
+            "hhi_upper": self.hhi_upper,
+            "countries_to_80": self.countries_to_80,
+            "residual_share": self.residual_share,
+            "n_excluded": len(self.excluded),
+        }
+
+
+def hhi(shares: pd.Series | np.ndarray) -> float:
+    """Herfindahl–Hirschman index on the 0–10 000 scale from 0–1 shares: Σ (100·s)²."""
+    values = np.asarray(shares, dtype=float)
+    return float(np.sum((100.0 * values) ** 2))
+
+
+def hhi_bounds(named_shares: pd.Series | np.ndarray, residual_share: float) -> tuple[float, float]:
+    """(lower, upper) HHI when ``residual_share`` of supply is of unknown structure.
+
+    Lower bound: the residual is infinitely fragmented and adds nothing. Upper bound: the
+    residual is one supplier and adds ``(100·residual)²``.
+    """
+    if residual_share < 0:
+        raise ValueError(f"residual_share must be ≥ 0, got {residual_share}")
+    base = hhi(named_shares)
+    return base, base + (100.0 * residual_share) ** 2
+
+
+def countries_to_reach(shares_desc: pd.Series, threshold: float = 0.8) -> int | None:
+    """How many of the largest countries together reach ``threshold`` of supply (None if never)."""
+    cumulative = np.cumsum(np.asarray(shares_desc, dtype=float))
+    reached = np.nonzero(cumulative >= threshold - 1e-12)[0]
+    return int(reached[0]) + 1 if len(reached) else None
+
+
+def available(usgs: pd.DataFrame, measure: str | None = None) -> list[str]:
+    """Minerals with at least one numeric country value (for ``measure`` if given), sorted."""
+    rows = usgs[(usgs["entity_kind"] == "country") & usgs["value_t"].notna()]
+    if measure is not None:
+        rows = rows[rows["measure"] == measure]
+    return sorted(rows["commodity"].unique())
+
+
+def series(usgs: pd.DataFrame, mineral: str, measure: str, year: int, usgs_type: str | None = None) -> pd.DataFrame:
+    """Rows of one supply series; raises :class:`ParameterError` naming the valid choices."""
+    if measure not in MEASURES:
+        raise ParameterError(f"unknown measure {measure!r}; valid: {', '.join(MEASURES)}")
+    minerals = sorted(usgs["commodity"].unique())
+    if mineral not in minerals:
+        raise ParameterError(f"unknown mineral {mineral!r}; valid: {', '.join(minerals)}")
+    rows = usgs[(usgs["commodity"] == mineral) & (usgs["measure"] == measure)]
+    if rows.empty:
+        measures = sorted(usgs.loc[usgs["commodity"] == mineral, "measure"].unique())
+        raise ParameterError(f"no {measure} data for {mineral}; available: {', '.join(measures)}")
+    years = sorted(rows["year"].unique())
+    if year not in years:
+        raise ParameterError(f"no {MEASURE_LABELS[measure]} data for {mineral} in {year}; years: {', '.join(map(str, years))}")
+    rows = rows[rows["year"] == year]
+    # Reserves and capacity repeat on every production row of a commodity (copper's refinery
+    # rows carry empty reserves): a TYPE whose cells are all empty is not a series.
+    informative = rows.groupby("type")["value_status"].transform(lambda s: (s != "no_data").any())
+    rows = rows[informative] if informative.any() else rows
+    types = sorted(rows["type"].unique())
+    if usgs_type is None:
+        if len(types) > 1:
+            raise ParameterError(f"{mineral} {MEASURE_LABELS[measure]} has several series; choose usgs_type from: {'; '.join(types)}")
+        usgs_type = types[0]
+    elif usgs_type not in types:
+        raise ParameterError(f"unknown usgs_type {usgs_type!r} for {mineral}; valid: {'; '.join(types)}")
+    return rows[rows["type"] == usgs_type]
+
+
+def concentration(
+    usgs: pd.DataFrame,
+    mineral: str,
+    measure: str = "mine_production",
+    year: int = 2024,
+    *,
+    top_k: int = 3,
+    usgs_type: str | None = None,
+) -> Concentration:
+    """Concentration indicators of one supply series (see module doc for conventions)."""
+    if top_k < 1:
+        raise ParameterError(f"top_k must be ≥ 1, got {top_k}")
+    rows = series(usgs, mineral, measure, year, usgs_type)
+    usgs_type = str(rows["type"].iloc[0])
+    units = rows["unit"].unique()
+    countries = rows[rows["entity_kind"] == "country"]
+    # Several USGS rows can name one country ("Brazil (beneficiated)"); they are distinct
+    # series only in odd commodities — sum them per country.
+    numeric = countries[countries["value_status"] == "reported"]
+    excluded = countries[~countries["value_status"].isin(["reported", "no_data"])]
+    notes: list[str] = []
+
+    world = rows[rows["entity_kind"] == "world"]
+    other = rows[rows["entity_kind"] == "other"]
+    named_total = float(numeric["value_t"].sum())
+    rows_total = named_total + float(other.loc[other["value_status"] == "reported", "value_t"].sum())
+    world_status = world["value_status"].iloc[0] if len(world) else "no_data"
+    if len(world) and world_status == "reported":
+        world_total = float(world["value_t"].iloc[0])
+        basis = "usgs_world_total"
+    elif len(world) and world_status == "lower_bound":
+        bound = float(world["value_t"].iloc[0])
+        world_total = max(bound, rows_total)
+        basis = "lower_bound"
+        notes.append(
+            f"USGS gives the world total only as a lower bound (>{bound:,.0f} t); shares use "
+            f"{'the sum of reported rows' if rows_total > bound else 'that bound'} ({world_total:,.0f} t) and are upper estimates."
+        )
+    else:
+        world_total = rows_total
+        basis = "sum_of_rows"
+        notes.append("USGS gives no world total for this series; shares use the sum of reported rows.")
+    if not np.isfinite(world_total) or world_total <= 0:
+        raise ParameterError(f"{mineral} {MEASURE_LABELS[measure]} {year}: no reported values to compute shares from")
+
+    shares = (
+        numeric.groupby(["iso3", "country"], as_index=False, sort=False)["value_t"].sum()
+        .sort_values(["value_t", "iso3"], ascending=[False, True], kind="stable")
+        .reset_index(drop=True)
+    )
+    shares["share"] = shares["value_t"] / world_total
+    shares["rank"] = np.arange(1, len(shares) + 1)
+    shares["cumulative_share"] = shares["share"].cumsum()
+    # The residual is at least USGS's "Other countries" row, and at least what named countries
+    # leave of the world total (rounding can make named shares sum to more than 1).
+    other_share = float(other.loc[other["value_status"] == "reported", "value_t"].sum()) / world_total
+    named_sum = float(shares["share"].sum())
+    residual = max(other_share, 1.0 - named_sum, 0.0)
+    if named_sum > 1.0 + 1e-9:
+        notes.append(
+            f"Named countries sum to {named_sum:.1%} of the rounded world total (USGS rounding); "
+            f"the residual is taken as the 'Other countries' row ({other_share:.1%})."
+        )
+    lower, upper = hhi_bounds(shares["share"], residual)
+    if len(excluded):
+        listed = ", ".join(f"{c} ({s.replace('_', ' ')})" for c, s in zip(excluded["country"], excluded["value_status"]))
+        notes.append(f"Excluded from named shares, not counted as zero: {listed}.")
+    if len(units) > 1:
+        notes.append(f"Rows use several units ({', '.join(units)}); all converted to tonnes.")
+    notes.append(
+        f"HHI range {lower:,.0f}–{upper:,.0f}: lower bound treats the {residual:.1%} residual "
+        "(USGS 'Other countries' and rounding) as fully fragmented, upper bound as one supplier."
+    )
+    return Concentration(
+        mineral=mineral,
+        measure=measure,
+        year=year,
+        usgs_type=usgs_type,
+        unit="t",
+        world_total_t=world_total,
+        world_total_basis=basis,
+        shares=shares[["iso3", "country", "value_t", "share", "rank", "cumulative_share"]],
+        residual_share=residual,
+        hhi_lower=lower,
+        hhi_upper=upper,
+        top_k=top_k,
+        top_k_share=float(shares["share"].head(top_k).sum()),
+        countries_to_80=countries_to_reach(shares["share"], 0.8),
+        excluded=excluded[["iso3", "country", "value_status", "value_t", "note"]].reset_index(drop=True),
+        notes=tuple(notes),
+    )
+
+
+def concentration_table(
+    usgs: pd.DataFrame, minerals: list[str] | tuple[str, ...], measure: str = "mine_production", year: int = 2024, *, top_k: int = 3
+) -> pd.DataFrame:
+    """One :meth:`Concentration.to_row` per mineral (minerals without the series are skipped)."""
+    rows = []
+    for mineral in minerals:
+        try:
+            rows.append(concentration(usgs, mineral, measure, year, top_k=top_k).to_row())
+        except ParameterError:
+            continue
+    return pd.DataFrame(rows)
+
+
+def top_producers(result: Concentration, n: int = 8) -> pd.DataFrame:
+    """The ``n`` largest countries plus one "Rest of world" row (residual and smaller countries).
+
+    Columns ``country``, ``iso3``, ``value_t``, ``share``, ``is_rest``. The rest row's value is
+    the world total minus the top ``n`` (so bars sum to the world total).
+    """
+    top = result.shares.head(n)[["country", "iso3", "value_t", "share"]].copy()
+    top["is_rest"] = False
+    rest_value = result.world_total_t - float(top["value_t"].sum())
+    if rest_value > 0:
+        rest = pd.DataFrame(
+            [{"country": "Rest of world", "iso3": "ROW", "value_t": rest_value, "share": rest_value / result.world_total_t, "is_rest": True}]
+        )
+        top = pd.concat([top, rest], ignore_index=True)
+    return top
+
+
+def reserves_to_production(usgs: pd.DataFrame, mineral: str, year: int = 2024, *, production_measure: str = "mine_production") -> pd.DataFrame:
+    """Reserves-to-production ratio in years, per country and for the world.
+
+    R/P = reserves (t) / annual production (t) of the same year: how many years current output
+    could continue from today's reserves (a static indicator — reserves grow with exploration
+    and prices). Columns ``iso3``, ``country``, ``entity_kind``, ``reserves_t``,
+    ``production_t``, ``rp_years`` (NaN where either side is missing or production is 0),
+    ``reserves_status`` (``lower_bound`` rows give a lower bound on R/P).
+    """
+    keys = ["iso3", "country", "entity_kind"]
+    reserves = series(usgs, mineral, "reserves", year)
+    production = series(usgs, mineral, production_measure, year)
+    total = lambda values: values.sum(min_count=1)  # noqa: E731 — all-missing stays NaN, not 0
+    r = reserves.groupby(keys, as_index=False).agg(reserves_t=("value_t", total), reserves_status=("value_status", "first"))
+    p = production.groupby(keys, as_index=False).agg(production_t=("value_t", total))
+    merged = r.merge(p, on=keys, how="outer")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        merged["rp_years"] = np.where(merged["production_t"] > 0, merged["reserves_t"] / merged["production_t"], np.nan)
+    merged = merged[merged["entity_kind"].isin(["country", "world"])]
+    return merged.sort_values(["entity_kind", "reserves_t"], ascending=[False, False], kind="stable").reset_index(drop=True)
