@@ -1,0 +1,121 @@
+"""The house Altair theme, the notebook renderer, and :func:`publish` for every chart.
+
+Importing :mod:`analysis.charts` registers both once:
+
+* theme ``econsec`` (Altair's theme registry): Okabe–Ito colour-blind-safe palette, one
+  system font stack, thousands separators, left-aligned titles with a subtitle;
+* renderer ``econsec``: emits a plain Vega-Lite MIME bundle
+  (``application/vnd.vegalite.v6+json`` + ``text/plain``). Altair 6's own ``mimetype`` renderer
+  writes ``…v6.json`` (not ``+json``), which nbformat rejects when papermill saves; its default
+  HTML renderer fetches Vega from a CDN when the page is opened. The build engine turns this
+  bundle into one inline chart per output (JavaScript bundle once per page) and into SVG for PDF.
+  The renderer is enabled when ``ECONSEC_BUILD=1`` (set by ``econsec build`` for its kernels);
+  an analyst's JupyterLab keeps Altair's default so charts show interactively.
+
+:func:`publish` gives a chart what every published chart needs: title, a subtitle stating
+unit and year, a source line under the plot, an accessible description (Vega-Lite
+``description``) and metadata the build uses for the CSV download link and the print table.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import altair as alt
+
+#: Okabe & Ito (2008) palette, safe for the common colour-vision deficiencies.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
+#: Named colours used with meaning across reports.
+COLOURS = {
+    "china": "#D55E00",  # vermillion: China, the concentration risk
+    "india": "#E69F00",  # orange
+    "japan": "#0072B2",  # blue
+    "partner": "#009E73",  # bluish green: partner blocs
+    "other": "#999999",  # grey: rest of world, residuals
+    "highlight": "#CC79A7",
+}
+FONT = "Inter, 'Helvetica Neue', Helvetica, Arial, 'Noto Sans', 'DejaVu Sans', sans-serif"
+MIME_TYPE = f"application/vnd.vegalite.v{alt.SCHEMA_VERSION.lstrip('v').split('.')[0]}+json"
+WIDTH = 560
+
+
+def _theme() -> alt.theme.ThemeConfig:
+    return {
+        "config": {
+            "font": FONT,
+            "background": "#ffffff",
+            "view": {"stroke": None, "continuousWidth": WIDTH, "continuousHeight": 300},
+            "range": {"category": PALETTE},
+            "numberFormat": ",.0f",
+            "title": {
+                "anchor": "start",
+                "fontSize": 15,
+                "fontWeight": 600,
+                "subtitleFontSize": 12,
+                "subtitleColor": "#555555",
+                "offset": 10,
+            },
+            "axis": {
+                "labelFontSize": 11,
+                "titleFontSize": 12,
+                "titleFontWeight": 500,
+                "titleColor": "#333333",
+                "labelColor": "#333333",
+                "gridColor": "#e6e6e6",
+                "domainColor": "#888888",
+                "tickColor": "#888888",
+                "labelLimit": 220,
+            },
+            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom", "direction": "horizontal"},
+            "bar": {"color": PALETTE[0]},
+            "line": {"strokeWidth": 2},
+            "point": {"filled": True, "size": 50},
+            "text": {"fontSize": 11},
+        }
+    }
+
+
+alt.theme.register("econsec", enable=True)(_theme)
+
+
+def _render(spec: dict[str, Any], **_: Any) -> dict[str, Any]:
+    title = spec.get("description") or "chart"
+    return {MIME_TYPE: spec, "text/plain": f"<Vega-Lite chart: {title}>"}
+
+
+alt.renderers.register("econsec", _render)
+if os.environ.get("ECONSEC_BUILD") == "1":
+    alt.renderers.enable("econsec")
+
+
+def publish(
+    chart: alt.TopLevelMixin,
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    description: str,
+    csv_name: str | None = None,
+) -> alt.VConcatChart:
+    """A chart ready for a report.
+
+    ``subtitle`` states unit and year ("Tonnes of rare-earth oxide, 2024"); ``source`` becomes
+    the line under the plot ("Source: USGS Mineral Commodity Summaries 2025"); ``description``
+    is the accessible text label (Vega-Lite ``description``, read by screen readers and shown
+    when charts cannot render). ``csv_name`` names the data download in HTML.
+
+    The source line is the bottom-oriented title of a one-element ``vconcat`` around the chart,
+    so it is part of the chart everywhere (notebook, HTML, SVG in PDF).
+    """
+    if not source.lower().startswith("source"):
+        source = f"Source: {source}"
+    inner = chart.properties(title=alt.TitleParams(text=title, subtitle=subtitle))
+    wrapped = alt.vconcat(inner).properties(
+        title=alt.TitleParams(
+            text=source, orient="bottom", anchor="start", fontSize=10, fontWeight="normal", color="#555555", offset=12
+        ),
+        description=description,
+        usermeta={"econsec": {"title": title, "subtitle": subtitle, "source": source, "csv_name": csv_name or title}},
+    )
+    return wrapped
