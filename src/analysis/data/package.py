@@ -94,6 +94,17 @@ def verify_hashes(package_path: str | Path | None = None) -> list[HashMismatch]:
     return problems
 
 
+#: Names of the resources read in this process, in first-read order. The build engine asks a
+#: report's kernel for this after execution: it is the report's data dependency list (what the
+#: cache keys on, and what the sources section cites).
+_ACCESSED: dict[str, None] = {}
+
+
+def accessed_resources() -> list[str]:
+    """Resources loaded through :func:`check_resource` in this process so far."""
+    return list(_ACCESSED)
+
+
 def check_resource(name: str, package_path: str | Path | None = None) -> Path:
     """Path of resource ``name`` after checking it exists and matches its recorded hash.
 
@@ -113,6 +124,7 @@ def check_resource(name: str, package_path: str | Path | None = None) -> Path:
             "restore it or record the new edition with `econsec data`",
             value=actual[:12] + "…",
         )
+    _ACCESSED.setdefault(name, None)
     return path
 
 
