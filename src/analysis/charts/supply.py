@@ -1,0 +1,186 @@
+"""Charts of world supply: producers, cumulative concentration, reserves, country position.
+
+Each function takes a tidy frame from :mod:`analysis.indicators` and returns a chart already
+passed through :func:`analysis.charts.theme.publish` (title, unit/year subtitle, source line,
+description). Colours carry meaning across reports: China vermillion, India orange, Japan
+blue, the rest of the world grey.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from analysis.charts.theme import COLOURS, publish
+from analysis.text import fmt_share, fmt_tonnes
+
+ROLE_DOMAIN = ["China", "India", "Japan", "Other producers", "Rest of world"]
+ROLE_RANGE = [COLOURS["china"], COLOURS["india"], COLOURS["japan"], "#5B7083", COLOURS["other"]]
+ROLE_BY_ISO = {"CHN": "China", "IND": "India", "JPN": "Japan", "ROW": "Rest of world"}
+
+
+def _roles(frame: pd.DataFrame) -> pd.Series:
+    return frame["iso3"].map(ROLE_BY_ISO).fillna("Other producers")
+
+
+def _role_colour(roles: pd.Series) -> alt.Color:
+    """Colour by role, with a legend listing only the roles present."""
+    present = [r for r in ROLE_DOMAIN if r in set(roles)]
+    colours = [c for r, c in zip(ROLE_DOMAIN, ROLE_RANGE) if r in present]
+    return alt.Color("role:N", scale=alt.Scale(domain=present, range=colours), legend=alt.Legend(title=None))
+
+
+def _tonne_axis(max_value: float, title: str) -> alt.Axis:
+    return alt.Axis(title=title, format=",.0f" if max_value < 1e6 else "~s", tickCount=5)
+
+
+def producers_bar(
+    top: pd.DataFrame, *, mineral: str, measure_label: str, year: int, unit_note: str, source: str
+) -> alt.VConcatChart:
+    """Horizontal bars of the largest producers plus "Rest of world" (from ``top_producers``).
+
+    ``top`` columns: ``country``, ``iso3``, ``value_t``, ``share``. ``unit_note`` qualifies the
+    tonnes ("rare-earth-oxide equivalent").
+    """
+    data = top.assign(role=_roles(top), order=range(len(top)))
+    leader = data.iloc[0]
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("country:N", sort=data["country"].tolist(), title=None),
+            x=alt.X("value_t:Q", axis=_tonne_axis(data["value_t"].max(), f"Tonnes ({unit_note})")),
+            color=_role_colour(data["role"]),
+            tooltip=[
+                alt.Tooltip("country:N", title="Country"),
+                alt.Tooltip("value_t:Q", title="Tonnes", format=",.0f"),
+                alt.Tooltip("share:Q", title="Share of world", format=".1%"),
+            ],
+        )
+        .properties(width=520, height=max(160, 26 * len(data)))
+    )
+    labels = chart.mark_text(align="left", dx=4, color="#333333").encode(
+        text=alt.Text("share:Q", format=".0%"), color=alt.value("#333333")
+    )
+    return publish(
+        chart + labels,
+        title=f"{mineral}: world {measure_label} by country, {year}",
+        subtitle=f"Tonnes ({unit_note}), {year}; labels give the share of the world total",
+        source=source,
+        description=(
+            f"Bar chart of {mineral.lower()} {measure_label} in {year} for the {len(data) - int(data['role'].eq('Rest of world').any())} "
+            f"largest producers and the rest of the world. {leader['country']} leads with "
+            f"{fmt_tonnes(leader['value_t'])} ({fmt_share(leader['share'])})."
+        ),
+        csv_name=f"{mineral}-{measure_label}-{year}-producers",
+    )
+
+
+def reserves_bar(top: pd.DataFrame, *, mineral: str, year: int, unit_note: str, source: str) -> alt.VConcatChart:
+    """Horizontal bars of the largest reserve holders plus "Rest of world" (``top_producers`` of reserves)."""
+    data = top.assign(role=_roles(top), order=range(len(top)))
+    leader = data.iloc[0]
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("country:N", sort=data["country"].tolist(), title=None),
+            x=alt.X("value_t:Q", axis=_tonne_axis(data["value_t"].max(), f"Tonnes ({unit_note})")),
+            color=_role_colour(data["role"]),
+            tooltip=[
+                alt.Tooltip("country:N", title="Country"),
+                alt.Tooltip("value_t:Q", title="Reserves (t)", format=",.0f"),
+                alt.Tooltip("share:Q", title="Share of world reserves", format=".1%"),
+            ],
+        )
+        .properties(width=520, height=max(160, 26 * len(data)))
+    )
+    labels = chart.mark_text(align="left", dx=4).encode(text=alt.Text("share:Q", format=".0%"), color=alt.value("#333333"))
+    return publish(
+        chart + labels,
+        title=f"{mineral}: reserves by country, {year}",
+        subtitle=f"Tonnes ({unit_note}), reserves as of {year}; labels give the share of world reserves",
+        source=source,
+        description=(
+            f"Bar chart of {mineral.lower()} reserves in {year} for the largest holders and the rest of the world. "
+            f"{leader['country']} holds {fmt_tonnes(leader['value_t'])} ({fmt_share(leader['share'])})."
+        ),
+        csv_name=f"{mineral}-reserves-{year}",
+    )
+
+
+def cumulative_share_chart(
+    shares: pd.DataFrame, *, mineral: str, measure_label: str, year: int, countries_to_80: int | None, source: str
+) -> alt.VConcatChart:
+    """Cumulative share of world supply by producer rank, with the 80 % line.
+
+    ``shares`` columns: ``rank``, ``country``, ``share``, ``cumulative_share`` (from ``Concentration.shares``).
+    """
+    data = shares[["rank", "country", "share", "cumulative_share"]]
+    base = alt.Chart(data).encode(
+        x=alt.X("rank:Q", title="Number of largest producers", axis=alt.Axis(tickMinStep=1, format="d")),
+        y=alt.Y("cumulative_share:Q", title="Cumulative share of world supply", axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1])),
+    )
+    line = base.mark_line(interpolate="step-after", color=COLOURS["japan"])
+    points = base.mark_point(color=COLOURS["japan"]).encode(
+        tooltip=[
+            alt.Tooltip("rank:Q", title="Rank"),
+            alt.Tooltip("country:N", title="Country"),
+            alt.Tooltip("share:Q", title="Share", format=".1%"),
+            alt.Tooltip("cumulative_share:Q", title="Cumulative share", format=".1%"),
+        ]
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"y": [0.8], "label": ["80% of supply"]}))
+        .mark_rule(strokeDash=[4, 4], color=COLOURS["other"])
+        .encode(y="y:Q", tooltip=[alt.Tooltip("label:N", title="Threshold")])
+    )
+    reach = f"{countries_to_80} countries reach 80%" if countries_to_80 else "named countries do not reach 80%"
+    return publish(
+        (line + points + rule).properties(width=520, height=240),
+        title=f"{mineral}: how few countries supply the world, {year}",
+        subtitle=f"Cumulative share of world {measure_label} (0–100%), countries ranked by output, {year}",
+        source=source,
+        description=f"Step chart of the cumulative share of world {mineral.lower()} {measure_label} in {year} by producer rank; {reach}.",
+        csv_name=f"{mineral}-{measure_label}-{year}-cumulative",
+    )
+
+
+def position_chart(position: pd.DataFrame, *, mineral: str, year: int, source: str) -> alt.VConcatChart:
+    """Grouped bars: share of world production and of world reserves for China, India, Japan.
+
+    ``position`` columns: ``country``, ``iso3``, ``measure`` (label), ``share`` (0–1, NaN = not
+    available), ``value_t``.
+    """
+    share_label = position["share"].map(lambda s: fmt_share(s, 1))
+    data = position.assign(role=_roles(position), share_label=share_label, label=share_label)
+    base = alt.Chart(data).encode(
+        y=alt.Y("country:N", sort=["China", "India", "Japan"], title=None),
+        yOffset=alt.YOffset("measure:N"),
+        x=alt.X("share:Q", title="Share of world total", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        tooltip=[
+            alt.Tooltip("country:N", title="Country"),
+            alt.Tooltip("measure:N", title="Measure"),
+            alt.Tooltip("value_t:Q", title="Tonnes", format=",.0f"),
+            alt.Tooltip("share_label:N", title="Share of world"),
+        ],
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color("measure:N", title=None, scale=alt.Scale(range=[COLOURS["japan"], COLOURS["partner"]]))
+    )
+    # Labels make zero and unpublished values visible ("0.0%", "n/a") where no bar is drawn.
+    labels = base.mark_text(align="left", dx=4, color="#333333").encode(
+        x=alt.X("share_plot:Q"), text=alt.Text("label:N")
+    ).transform_calculate(share_plot="isValid(datum.share) ? datum.share : 0")
+    return publish(
+        (bars + labels).properties(width=520, height=200),
+        title=f"{mineral}: where China, India and Japan stand, {year}",
+        subtitle=f"Share of world production and of world reserves (0–100%), {year}",
+        source=source,
+        description=(
+            f"Grouped bar chart of China's, India's and Japan's shares of world {mineral.lower()} production "
+            f"and reserves in {year}."
+        ),
+        csv_name=f"{mineral}-{year}-china-india-japan",
+    )

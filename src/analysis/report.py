@@ -1,0 +1,138 @@
+"""Narrative blocks for notebooks: paragraphs, key findings, caveats, tables, the sources section.
+
+Notebooks write prose through these helpers instead of markdown cells whenever a sentence
+holds a number, so the number is computed (see :mod:`analysis.text`). Every helper escapes
+the text it is given (event descriptions and source titles come from data files and must
+never be able to inject markup) and returns an ``IPython.display.HTML`` object, which renders
+the same in JupyterLab, in the HTML report and in the PDF.
+
+Inline emphasis: ``**bold**`` in a paragraph becomes ``<strong>`` after escaping.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import subprocess
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timezone
+
+import pandas as pd
+from IPython.display import HTML
+
+from analysis.data.package import accessed_resources, read_datapackage, recorded_sha256, sources
+from analysis.paths import project_root
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def _inline(text: str) -> str:
+    return _BOLD.sub(r"<strong>\1</strong>", html.escape(str(text)))
+
+
+def title_block(title: str, subtitle: str) -> HTML:
+    """The report's title and standfirst (titles hold parameter values, so they are computed)."""
+    return HTML(
+        f'<header class="econsec-title"><h1>{html.escape(title)}</h1>'
+        f'<p class="econsec-standfirst">{html.escape(subtitle)}</p></header>'
+    )
+
+
+def paragraph(*sentences: str) -> HTML:
+    """One paragraph from sentences (escaped; ``**x**`` → bold)."""
+    return HTML(f'<p class="econsec-text">{_inline(" ".join(sentences))}</p>')
+
+
+def heading(text: str, level: int = 2) -> HTML:
+    """A section heading whose text holds computed values (static headings stay in markdown)."""
+    return HTML(f'<h{level} class="econsec-heading">{html.escape(text)}</h{level}>')
+
+
+def key_findings(findings: Sequence[str], title: str = "Key findings") -> HTML:
+    """A boxed numbered list of the report's main computed findings."""
+    items = "".join(f"<li>{_inline(f)}</li>" for f in findings)
+    return HTML(f'<section class="econsec-findings"><h2>{html.escape(title)}</h2><ol>{items}</ol></section>')
+
+
+def caveat(*sentences: str) -> HTML:
+    """A visible caveat (withheld values, coverage gaps, derived or secondary data)."""
+    return HTML(f'<aside class="econsec-caveat"><strong>Caveat.</strong> {_inline(" ".join(sentences))}</aside>')
+
+
+def table(frame: pd.DataFrame, *, caption: str | None = None, formats: dict[str, object] | None = None) -> HTML:
+    """A small HTML table; ``formats`` maps column → callable (e.g. :func:`analysis.text.fmt_share`)."""
+    shown = frame.copy()
+    for column, formatter in (formats or {}).items():
+        shown[column] = shown[column].map(formatter)
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+        for row in shown.itertuples(index=False)
+    )
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return HTML(f'<table class="econsec-table">{cap}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>')
+
+
+def build_commit() -> str:
+    """Git commit of the build (``ECONSEC_COMMIT`` set by ``econsec build``, else ``git``)."""
+    env = os.environ.get("ECONSEC_COMMIT")
+    if env:
+        return env
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"], cwd=project_root(), capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=project_root(),
+                               capture_output=True, text=True, check=True).stdout.strip()
+        return head + ("+dirty" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def build_date() -> str:
+    """Build date (UTC, ISO) from ``SOURCE_DATE_EPOCH`` for reproducible builds, else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc) if epoch else datetime.now(tz=timezone.utc)
+    return moment.strftime("%Y-%m-%d")
+
+
+def data_hash(resource_names: Iterable[str]) -> str:
+    """Short digest of the recorded sha256 of the given resources (the data version a report used)."""
+    import hashlib
+
+    package = {r["name"]: r for r in read_datapackage()["resources"]}
+    digest = hashlib.sha256()
+    for name in sorted(resource_names):
+        digest.update(f"{name}={recorded_sha256(package[name])}\n".encode())
+    return digest.hexdigest()[:12]
+
+
+def sources_section(extra_resources: Sequence[str] = ()) -> HTML:
+    """The report's closing "Sources" section, generated from ``data/datapackage.json``.
+
+    Lists every data-package resource this kernel has read (plus ``extra_resources``) with
+    title, publisher, DOI or link, licence and the original repository, then the data hash and
+    the build's commit and date. Call it in the last cell of every notebook.
+    """
+    names = list(dict.fromkeys([*accessed_resources(), *extra_resources]))
+    items = []
+    for src in sources(names):
+        link = src.get("path", "")
+        href = link if link.startswith("http") else ""
+        link_html = f'<a href="{html.escape(href)}">{html.escape(link)}</a>' if href else html.escape(link)
+        repository = src.get("repository")
+        extra = f"<br><span class='econsec-muted'>Copy used: {html.escape(repository)}</span>" if repository else ""
+        items.append(
+            f"<li><strong>{html.escape(src.get('title', ''))}</strong>. {html.escape(src.get('publisher', ''))}. "
+            f"{link_html}. Licence: {html.escape(src.get('licence', ''))}.{extra}</li>"
+        )
+    listing = "".join(items) or "<li>No data-package resource was read.</li>"
+    meta = (
+        f"Data: {len(names)} resource(s) of data/datapackage.json, data hash {data_hash(names)}; "
+        f"built from commit {html.escape(build_commit())} on {build_date()}."
+    )
+    return HTML(
+        '<section class="econsec-sources"><h2>Sources</h2>'
+        f"<ol>{listing}</ol><p class='econsec-muted'>{meta}</p></section>"
+    )

@@ -1,0 +1,203 @@
+"""Mineral profile: who supplies the world with one mineral, and where India and Japan stand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.data import load_usgs
+from analysis.errors import ParameterError
+from analysis.indicators.concentration import (
+    MEASURE_LABELS,
+    Concentration,
+    concentration,
+    reserves_to_production,
+    top_producers,
+)
+from analysis.reports.common import unit_note, usgs_source
+from analysis.text import count_noun, fmt_hhi_range, fmt_share, fmt_tonnes, fmt_years, hhi_band, join_names
+
+FOCUS = {"CHN": "China", "IND": "India", "JPN": "Japan"}
+
+
+@dataclass(frozen=True)
+class MineralProfile:
+    """Everything the mineral-profile notebook shows (see :func:`mineral_profile`)."""
+
+    mineral: str
+    year: int
+    measure: str
+    measure_label: str
+    unit_note: str
+    source: str
+    production: Concentration
+    reserves: Concentration | None
+    top: pd.DataFrame
+    reserves_top: pd.DataFrame | None
+    reserves_to_production: pd.DataFrame | None
+    rp_table: pd.DataFrame | None
+    position: pd.DataFrame
+    findings: list[str]
+    caveats: list[str]
+
+
+def primary_measure(usgs: pd.DataFrame, mineral: str, year: int) -> str:
+    """Mine production where USGS reports it for the mineral and year, else refinery production."""
+    rows = usgs[(usgs["commodity"] == mineral) & (usgs["year"] == year) & (usgs["entity_kind"] == "country")]
+    for measure in ("mine_production", "refinery_production", "production"):
+        if rows.loc[rows["measure"] == measure, "value_t"].notna().any():
+            return measure
+    raise ParameterError(f"no production data with numbers for {mineral} in {year}")
+
+
+def mineral_profile(mineral: str, year: int = 2024, usgs: pd.DataFrame | None = None) -> MineralProfile:
+    """Concentration of production and reserves, top producers, R/P years and the China–India–Japan
+    position for one mineral and year, with the sentences that report them (numbers computed)."""
+    usgs = load_usgs() if usgs is None else usgs
+    measure = primary_measure(usgs, mineral, year)
+    label = MEASURE_LABELS[measure]
+    production = concentration(usgs, mineral, measure, year)
+    series_rows = usgs[(usgs["commodity"] == mineral) & (usgs["measure"] == measure) & (usgs["year"] == year)]
+    try:
+        reserves = concentration(usgs, mineral, "reserves", year)
+        rp = reserves_to_production(usgs, mineral, year, production_measure=measure)
+        reserves_top = top_producers(reserves, 8)
+    except ParameterError:
+        reserves, rp, reserves_top = None, None, None
+    editions = usgs.loc[(usgs["commodity"] == mineral) & (usgs["year"] == year), "edition"]
+    note = unit_note(production.usgs_type, mineral)
+
+    # Countries USGS does not list (or lists with an empty cell) get NaN — "n/a" in charts —
+    # rather than a zero the source never gave.
+    position_rows = []
+    for iso3, name in FOCUS.items():
+        for measure_name, result in ((label.capitalize(), production), ("Reserves", reserves)):
+            if result is None:
+                continue
+            listed = _listed(result, iso3)
+            position_rows.append({
+                "country": name,
+                "iso3": iso3,
+                "measure": measure_name,
+                "share": result.share_of(iso3) if listed else float("nan"),
+                "value_t": result.value_of(iso3) if listed else float("nan"),
+            })
+    position = pd.DataFrame(position_rows)
+
+    findings = [_lead_sentence(production, mineral, label, year)]
+    top3 = production.shares.head(production.top_k)
+    findings.append(
+        f"The {count_noun(production.top_k, 'largest producer')} — {join_names(top3['country'].tolist())} — supplied "
+        f"**{fmt_share(production.top_k_share)}**; "
+        + _reach_80(production)
+    )
+    findings.append(
+        f"The Herfindahl–Hirschman index of {label} is **{fmt_hhi_range(production.hhi_lower, production.hhi_upper)}** "
+        f"on the 0–10,000 scale ({hhi_band(production.hhi_lower)})."
+    )
+    if production.leader_iso3 != "CHN":
+        findings.append(_china_sentence(production, label))
+    findings.append(_country_sentence(production, reserves, rp, "IND", "India", label))
+    findings.append(_country_sentence(production, reserves, rp, "JPN", "Japan", label))
+    if reserves is not None:
+        findings.append(_reserves_sentence(production, reserves, label))
+    caveats = list(production.notes[:-1]) + ([*reserves.notes[:-1]] if reserves is not None else [])
+    if series_rows["estimated"].any():
+        caveats.append(f"USGS values for {year} are estimates (MCS 'e') where the edition was published early in {year + 1}.")
+    return MineralProfile(
+        mineral=mineral,
+        year=year,
+        measure=measure,
+        measure_label=label,
+        unit_note=note,
+        source=usgs_source(editions),
+        production=production,
+        reserves=reserves,
+        top=top_producers(production, 8),
+        reserves_top=reserves_top,
+        reserves_to_production=rp,
+        rp_table=_rp_table(rp) if rp is not None else None,
+        position=position,
+        findings=findings,
+        caveats=caveats,
+    )
+
+
+def _rp_table(rp: pd.DataFrame, n: int = 10) -> pd.DataFrame:
+    """Display table: the world, the ``n`` largest reserve holders, and India/Japan if not among them."""
+    world = rp[rp["entity_kind"] == "world"]
+    countries = rp[(rp["entity_kind"] == "country") & rp["reserves_t"].notna()].sort_values("reserves_t", ascending=False)
+    shown = countries.head(n)
+    extra = countries[countries["iso3"].isin(["IND", "JPN"]) & ~countries["iso3"].isin(shown["iso3"])]
+    rows = pd.concat([world, shown, extra])
+    return pd.DataFrame({
+        "Country": rows["country"],
+        "Reserves": rows["reserves_t"].map(fmt_tonnes),
+        "Production": rows["production_t"].map(fmt_tonnes),
+        "R/P": rows["rp_years"].map(fmt_years),
+    })
+
+
+def _reach_80(c: Concentration) -> str:
+    if c.countries_to_80 is None:
+        return "the named countries do not reach 80% of world supply."
+    if c.countries_to_80 == 1:
+        return f"{c.leader} alone supplies more than 80% of the world."
+    return f"{count_noun(c.countries_to_80, 'country', 'countries')} together reach 80% of world supply."
+
+
+def _listed(c: Concentration, iso3: str) -> bool:
+    return bool((c.shares["iso3"] == iso3).any())
+
+
+def _china_sentence(c: Concentration, label: str) -> str:
+    if _listed(c, "CHN"):
+        rank = int(c.shares.loc[c.shares["iso3"] == "CHN", "rank"].iloc[0])
+        return f"China's share of world {label} was {fmt_share(c.share_of('CHN'))} (rank {rank})."
+    return (
+        f"USGS does not list China separately for {label}; any Chinese output is within the "
+        f"{fmt_share(c.residual_share)} not attributed to named countries."
+    )
+
+
+def _reserves_sentence(production: Concentration, reserves: Concentration, label: str) -> str:
+    comparison = "less" if reserves.hhi_upper < production.hhi_lower else (
+        "more" if reserves.hhi_lower > production.hhi_upper else "about as")
+    china = ""
+    if reserves.leader_iso3 != "CHN":
+        china = (f"; China holds {fmt_share(reserves.share_of('CHN'))}" if _listed(reserves, "CHN")
+                 else "; USGS does not list China's reserves separately")
+    return (
+        f"Reserves are {comparison} concentrated than {label} (HHI {fmt_hhi_range(reserves.hhi_lower, reserves.hhi_upper)} "
+        f"against {fmt_hhi_range(production.hhi_lower, production.hhi_upper)}): {reserves.leader} holds "
+        f"{fmt_share(reserves.leader_share)} of world reserves{china}."
+    )
+
+
+def _lead_sentence(c: Concentration, mineral: str, label: str, year: int) -> str:
+    return (
+        f"In {year}, **{c.leader}** accounted for **{fmt_share(c.leader_share)}** of world {label} of "
+        f"{mineral.lower()} ({fmt_tonnes(c.shares['value_t'].iloc[0])} of {fmt_tonnes(c.world_total_t)})."
+    )
+
+
+def _country_sentence(production: Concentration, reserves: Concentration | None, rp: pd.DataFrame | None,
+                      iso3: str, name: str, label: str) -> str:
+    value = production.value_of(iso3)
+    if value != value:  # NaN: withheld or not available
+        text = f"{name}'s {label} is not published (withheld or not available)"
+    elif value > 0:
+        rank = int(production.shares.loc[production.shares["iso3"] == iso3, "rank"].iloc[0])
+        text = f"{name} produced {fmt_tonnes(value)} ({fmt_share(production.share_of(iso3), 1)} of the world, rank {rank})"
+    else:
+        text = f"USGS records no {label} for {name}"
+    if reserves is not None:
+        held = reserves.value_of(iso3)
+        if held == held and held > 0:
+            text += f"; it holds {fmt_tonnes(held)} of reserves ({fmt_share(reserves.share_of(iso3), 1)} of the world)"
+            if rp is not None:
+                years = rp.loc[rp["iso3"] == iso3, "rp_years"]
+                if len(years) and years.iloc[0] == years.iloc[0]:
+                    text += f", {fmt_years(float(years.iloc[0]))} of current output"
+    return text + "."

@@ -1,0 +1,121 @@
+"""Numbers for narrative text: one place for units, rounding and separators.
+
+Reports never type a number into markdown: they format a value computed by the library with
+these helpers (``f"China mined {fmt_share(c.leader_share)} …"``), so text and charts agree and
+a change in the data changes the sentence.
+
+Conventions: thousands separators are commas; shares are 0–1 fractions shown as per cent
+with the given number of decimals; tonnes switch to "thousand t" / "million t" above 10⁴ /
+10⁶ so sentences stay readable; missing values print as "n/a" rather than "nan".
+"""
+
+from __future__ import annotations
+
+import math
+
+MISSING = "n/a"
+
+
+def _missing(value: float | int | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def fmt_number(value: float | int | None, decimals: int = 0) -> str:
+    """``1234567.8`` → ``"1,234,568"``; ``decimals`` fixed places."""
+    if _missing(value):
+        return MISSING
+    return f"{value:,.{decimals}f}"
+
+
+def fmt_share(share: float | None, decimals: int = 0) -> str:
+    """0–1 fraction → per cent: ``0.6923`` → ``"69%"`` (``decimals=1`` → ``"69.2%"``)."""
+    if _missing(share):
+        return MISSING
+    return f"{100 * share:,.{decimals}f}%"
+
+
+def fmt_points(delta: float | None, decimals: int = 0) -> str:
+    """Change of a share in percentage points, signed: ``-0.123`` → ``"−12 pp"``."""
+    if _missing(delta):
+        return MISSING
+    text = f"{100 * abs(delta):,.{decimals}f} pp"
+    return ("+" if delta > 0 else "−" if delta < 0 else "±") + text
+
+
+def fmt_tonnes(tonnes: float | None, decimals: int | None = None) -> str:
+    """Tonnes with a readable magnitude: 2 900 → "2,900 t"; 390 000 → "390 thousand t";
+    3 700 000 → "3.7 million t"; 0.75 → "0.75 t". ``decimals`` overrides the default precision.
+    """
+    if _missing(tonnes):
+        return MISSING
+    size = abs(tonnes)
+    if size >= 1e6:
+        return f"{tonnes / 1e6:,.{1 if decimals is None else decimals}f} million t"
+    if size >= 1e5:
+        return f"{tonnes / 1e3:,.{0 if decimals is None else decimals}f} thousand t"
+    if size >= 10 or float(tonnes).is_integer():
+        return f"{tonnes:,.{0 if decimals is None else decimals}f} t"
+    return f"{tonnes:,.{2 if decimals is None else decimals}f} t"
+
+
+def fmt_usd(usd: float | None, decimals: int | None = None) -> str:
+    """US dollars: 1.34e9 → "USD 1.34 billion"; 38 310 231 → "USD 38.3 million"; 9 500 → "USD 9,500"."""
+    if _missing(usd):
+        return MISSING
+    size = abs(usd)
+    if size >= 1e9:
+        return f"USD {usd / 1e9:,.{2 if decimals is None else decimals}f} billion"
+    if size >= 1e6:
+        return f"USD {usd / 1e6:,.{1 if decimals is None else decimals}f} million"
+    return f"USD {usd:,.{0 if decimals is None else decimals}f}"
+
+
+def fmt_hhi(value: float | None) -> str:
+    """HHI on the 0–10 000 scale, rounded to a whole number with separators."""
+    return fmt_number(value, 0)
+
+
+def fmt_hhi_range(lower: float, upper: float) -> str:
+    """"5,024" when the bounds round alike, else "2,215–2,219"."""
+    low, high = fmt_hhi(lower), fmt_hhi(upper)
+    return low if low == high else f"{low}–{high}"
+
+
+def hhi_band(value: float) -> str:
+    """Plain-words reading of an HHI with the US DOJ/FTC thresholds: above 1 800 "highly
+    concentrated" (1992 Horizontal Merger Guidelines, kept by the 2023 Merger Guidelines),
+    1 000–1 800 "moderately concentrated", below 1 000 "unconcentrated" (1992 guidelines).
+    """
+    if _missing(value):
+        return MISSING
+    if value > 1800:
+        return "highly concentrated"
+    if value >= 1000:
+        return "moderately concentrated"
+    return "unconcentrated"
+
+
+def fmt_years(years: float | None) -> str:
+    """Reserves-to-production years: whole years, "over 1,000 years" beyond a millennium."""
+    if _missing(years) or math.isinf(years):
+        return MISSING
+    if years > 1000:
+        return "over 1,000 years"
+    return f"{years:,.0f} years"
+
+
+_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+
+
+def count_noun(n: int, singular: str, plural: str | None = None) -> str:
+    """"one country", "two countries", "12 countries" (words up to ten, as style guides ask)."""
+    word = _WORDS[n] if 0 <= n < len(_WORDS) else f"{n:,}"
+    return f"{word} {singular if n == 1 else (plural or singular + 's')}"
+
+
+def join_names(names: list[str]) -> str:
+    """["a"] → "a"; ["a", "b"] → "a and b"; ["a", "b", "c"] → "a, b and c"."""
+    names = [str(n) for n in names]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
