@@ -116,27 +116,47 @@ class Concentration:
         }
 
 
-def hhi(shares: pd.Series | np.ndarray) -> float:
-    """Herfindahl–Hirschman index on the 0–10 000 scale from 0–1 shares: Σ (100·s)²."""
+def _shares_array(name: str, shares: pd.Series | np.ndarray) -> np.ndarray:
     values = np.asarray(shares, dtype=float)
+    if values.ndim != 1:
+        raise ParameterError(f"{name} must be one-dimensional, got shape {values.shape}")
+    if len(values) and (not np.isfinite(values).all() or (values < 0).any()):
+        bad = values[~np.isfinite(values) | (values < 0)][0]
+        raise ParameterError(f"{name} must be finite 0–1 fractions ≥ 0, got {bad!r}")
+    return values
+
+
+def hhi(shares: pd.Series | np.ndarray) -> float:
+    """Herfindahl–Hirschman index on the 0–10 000 scale from 0–1 shares: Σ (100·s)².
+
+    ``shares`` are fractions of one total (they should sum to at most 1; USGS rounding can
+    push named shares slightly above 1, which is accepted). Order does not matter. An empty
+    input gives 0. Raises :class:`ParameterError` for negative or non-finite shares.
+    """
+    values = _shares_array("shares", shares)
     return float(np.sum((100.0 * values) ** 2))
 
 
 def hhi_bounds(named_shares: pd.Series | np.ndarray, residual_share: float) -> tuple[float, float]:
-    """(lower, upper) HHI when ``residual_share`` of supply is of unknown structure.
+    """(lower, upper) HHI (0–10 000) when ``residual_share`` of supply is of unknown structure.
 
     Lower bound: the residual is infinitely fragmented and adds nothing. Upper bound: the
-    residual is one supplier and adds ``(100·residual)²``.
+    residual is one supplier and adds ``(100·residual)²``. ``residual_share`` is a 0–1 fraction.
     """
-    if residual_share < 0:
-        raise ValueError(f"residual_share must be ≥ 0, got {residual_share}")
+    if not np.isfinite(residual_share) or residual_share < 0 or residual_share > 1:
+        raise ParameterError(f"residual_share must be a fraction in [0, 1], got {residual_share!r}")
     base = hhi(named_shares)
     return base, base + (100.0 * residual_share) ** 2
 
 
 def countries_to_reach(shares_desc: pd.Series, threshold: float = 0.8) -> int | None:
-    """How many of the largest countries together reach ``threshold`` of supply (None if never)."""
-    cumulative = np.cumsum(np.asarray(shares_desc, dtype=float))
+    """How many of the largest countries together reach ``threshold`` of supply (None if never).
+
+    ``shares_desc`` are 0–1 shares sorted largest first; ``threshold`` is a fraction in (0, 1].
+    """
+    if not np.isfinite(threshold) or not 0 < threshold <= 1:
+        raise ParameterError(f"threshold must be a fraction in (0, 1], got {threshold!r}")
+    cumulative = np.cumsum(_shares_array("shares_desc", shares_desc))
     reached = np.nonzero(cumulative >= threshold - 1e-12)[0]
     return int(reached[0]) + 1 if len(reached) else None
 
@@ -187,9 +207,16 @@ def concentration(
     top_k: int = 3,
     usgs_type: str | None = None,
 ) -> Concentration:
-    """Concentration indicators of one supply series (see module doc for conventions)."""
-    if top_k < 1:
-        raise ParameterError(f"top_k must be ≥ 1, got {top_k}")
+    """Concentration indicators of one supply series (see module doc for conventions).
+
+    ``mineral`` is a USGS commodity name (``available(usgs)`` lists them), ``measure`` one of
+    :data:`MEASURES`, ``year`` a year of that series, ``top_k`` ≥ 1 (3, as the IEA reports it).
+    Values in tonnes, shares 0–1 of the world total, HHI 0–10 000 as a lower–upper range.
+    Raises :class:`ParameterError` naming the valid choices for anything unknown, and when
+    no country of the series has a reported number (all withheld or not available).
+    """
+    if isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer)) or top_k < 1:
+        raise ParameterError(f"top_k must be an integer ≥ 1, got {top_k!r}")
     rows = series(usgs, mineral, measure, year, usgs_type)
     usgs_type = str(rows["type"].iloc[0])
     units = rows["unit"].unique()
@@ -222,6 +249,20 @@ def concentration(
         notes.append("USGS gives no world total for this series; shares use the sum of reported rows.")
     if not np.isfinite(world_total) or world_total <= 0:
         raise ParameterError(f"{mineral} {MEASURE_LABELS[measure]} {year}: no reported values to compute shares from")
+    if numeric.empty:
+        listed = ", ".join(f"{c} ({s.replace('_', ' ')})" for c, s in zip(excluded["country"], excluded["value_status"]))
+        raise ParameterError(
+            f"{mineral} {MEASURE_LABELS[measure]} {year}: no country has a reported value"
+            + (f" (excluded: {listed})" if listed else "")
+            + "; country shares cannot be computed"
+        )
+    aggregates = rows[(rows["entity_kind"] == "aggregate") & (rows["value_status"] == "reported")]
+    if len(aggregates):
+        notes.append(
+            "Rows that group several countries are left out of the named shares and fall in the residual: "
+            + ", ".join(aggregates["country"].astype(str))
+            + "."
+        )
 
     shares = (
         numeric.groupby(["iso3", "country"], as_index=False, sort=False)["value_t"].sum()
@@ -274,22 +315,41 @@ def concentration(
 def concentration_table(
     usgs: pd.DataFrame, minerals: list[str] | tuple[str, ...], measure: str = "mine_production", year: int = 2024, *, top_k: int = 3
 ) -> pd.DataFrame:
-    """One :meth:`Concentration.to_row` per mineral (minerals without the series are skipped)."""
+    """One :meth:`Concentration.to_row` per mineral.
+
+    Minerals that lack the series (no ``measure`` data, not that year, no reported country
+    value) are skipped and named in the frame's ``attrs["skipped"]``; an unknown mineral name,
+    measure or ``top_k`` raises :class:`ParameterError` (a typo must not silently shorten a table).
+    """
+    if measure not in MEASURES:
+        raise ParameterError(f"unknown measure {measure!r}; valid: {', '.join(MEASURES)}")
+    if isinstance(top_k, bool) or not isinstance(top_k, (int, np.integer)) or top_k < 1:
+        raise ParameterError(f"top_k must be an integer ≥ 1, got {top_k!r}")
+    known = set(usgs["commodity"].unique())
+    unknown = [m for m in minerals if m not in known]
+    if unknown:
+        raise ParameterError(f"unknown mineral(s) {', '.join(map(repr, unknown))}; valid: {', '.join(sorted(known))}")
     rows = []
+    skipped: dict[str, str] = {}
     for mineral in minerals:
         try:
             rows.append(concentration(usgs, mineral, measure, year, top_k=top_k).to_row())
-        except ParameterError:
-            continue
-    return pd.DataFrame(rows)
+        except ParameterError as error:
+            skipped[mineral] = str(error)
+    table = pd.DataFrame(rows)
+    table.attrs["skipped"] = skipped
+    return table
 
 
 def top_producers(result: Concentration, n: int = 8) -> pd.DataFrame:
     """The ``n`` largest countries plus one "Rest of world" row (residual and smaller countries).
 
     Columns ``country``, ``iso3``, ``value_t``, ``share``, ``is_rest``. The rest row's value is
-    the world total minus the top ``n`` (so bars sum to the world total).
+    the world total minus the top ``n`` (so bars sum to the world total); there is no rest row
+    when the top ``n`` already reach the (rounded) world total.
     """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ParameterError(f"n must be an integer ≥ 1, got {n!r}")
     top = result.shares.head(n)[["country", "iso3", "value_t", "share"]].copy()
     top["is_rest"] = False
     rest_value = result.world_total_t - float(top["value_t"].sum())

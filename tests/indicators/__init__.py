@@ -1,0 +1,1 @@
+"""Tests of analysis.indicators (a package so test module names cannot clash with other folders)."""
