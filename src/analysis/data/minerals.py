@@ -91,16 +91,27 @@ HS_PRODUCTS: dict[str, HsProduct] = {
         HsProduct("750120", "Nickel", "processed", "Nickel oxide sinters and other intermediates"),
         HsProduct("7502", "Nickel", "metal", "Unwrought nickel (heading)"),
         HsProduct("7503", "Nickel", "metal", "Nickel waste and scrap (heading)"),
+        HsProduct("282540", "Nickel", "processed", "Nickel oxides and hydroxides (battery precursor chemicals)"),
         # Copper
         HsProduct("260300", "Copper", "ore", "Copper ores and concentrates"),
         HsProduct("740200", "Copper", "metal", "Unrefined copper; copper anodes"),
         HsProduct("740311", "Copper", "metal", "Refined copper cathodes"),
+        # Platinum-group metals (USGS reports platinum and palladium as one commodity)
+        HsProduct("711011", "Platinum-group metals", "metal", "Platinum, unwrought or in powder form"),
+        HsProduct("711031", "Platinum-group metals", "metal", "Rhodium, unwrought or in powder form"),
         # Manganese
         HsProduct("260200", "Manganese", "ore", "Manganese ores and concentrates"),
         # Gallium / germanium (HS 2022 heading 811292 mixes Ga, Ge, In, Nb, Hf, Re, V, Tl)
         HsProduct("811292", "Gallium", "metal", "Unwrought gallium, germanium, indium and other metals (HS 2022)"),
     ]
 }
+# Codes in the trade extracts deliberately left out of the table, because they do not carry
+# one mineral: 253090 (mineral substances n.e.c.), 2612 (uranium/thorium ores), 261690
+# (precious-metal ores incl. gold), 2826xx/282739/283329/2841xx/284290 (fluorides, chlorides,
+# sulphates, oxometallic salts of many metals), 284390 (precious-metal compounds), 381512
+# (catalysts), 382499 (chemical preparations n.e.c.), 7407–7409 (copper semi-manufactures),
+# 711019 (platinum semi-manufactures), 711319 (jewellery), 854519 (carbon electrodes),
+# 870240 (electric buses). ``mineral_of_hs`` returns None for them.
 
 
 def hs_table() -> pd.DataFrame:
