@@ -1,0 +1,197 @@
+"""Vega-Lite chart outputs of an executed notebook: find them, and the data behind them.
+
+A chart output is a MIME bundle ``{"application/vnd.vegalite.v6+json": spec, "text/plain": …}``
+(the ``econsec`` Altair renderer, enabled in build kernels). The HTML route turns each into a
+chart container drawn by vega-embed; the PDF route into an SVG image plus a data table. Both
+number charts in document order (``chart-1``, ``chart-2`` …) so the two formats match.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from analysis.build.publications import slug
+
+VEGALITE_MIME = re.compile(r"^application/vnd\.vegalite\.v\d+\+json$")
+#: Tags that remove a cell or its outputs from reports (the executed notebook keeps them).
+REMOVE_CELL_TAGS = {"remove-cell", "remove_cell"}
+REMOVE_OUTPUT_TAGS = {"remove-output", "remove_output"}
+
+
+@dataclass
+class DataTable:
+    name: str
+    columns: list[str]
+    rows: list[dict[str, Any]]
+
+
+@dataclass
+class Chart:
+    """One chart of a report, numbered from 1 in document order."""
+
+    number: int
+    mime: str
+    spec: dict[str, Any]
+    tables: list[DataTable] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return f"chart-{self.number}"
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return (self.spec.get("usermeta") or {}).get("econsec") or {}
+
+    @property
+    def title(self) -> str:
+        title = self.meta.get("title")
+        if title:
+            return str(title)
+        raw = self.spec.get("title")
+        if isinstance(raw, dict):
+            raw = raw.get("text")
+        if isinstance(raw, list):
+            raw = " ".join(map(str, raw))
+        return str(raw or self.description or f"Chart {self.number}")
+
+    @property
+    def description(self) -> str:
+        return str(self.spec.get("description") or self.meta.get("title") or f"Chart {self.number}")
+
+    @property
+    def csv_stem(self) -> str:
+        return slug(self.meta.get("csv_name") or self.title) or self.id
+
+    def spec_json(self) -> str:
+        """Canonical JSON (sorted keys), safe inside ``<script type="application/json">``."""
+        text = json.dumps(self.spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
+def chart_mime(data: dict[str, Any]) -> str | None:
+    return next((key for key in sorted(data) if VEGALITE_MIME.match(key)), None)
+
+
+def _walk_inline_values(node: Any, found: list[list[dict[str, Any]]]) -> None:
+    if isinstance(node, dict):
+        data = node.get("data")
+        if isinstance(data, dict) and isinstance(data.get("values"), list):
+            found.append(data["values"])
+        for value in node.values():
+            _walk_inline_values(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _walk_inline_values(value, found)
+
+
+def data_tables(spec: dict[str, Any]) -> list[DataTable]:
+    """Every inline dataset of a spec (top-level ``datasets`` first, then inline ``values``)."""
+    tables: list[DataTable] = []
+    sources: list[tuple[str, list[Any]]] = sorted((spec.get("datasets") or {}).items())
+    inline: list[list[dict[str, Any]]] = []
+    _walk_inline_values({k: v for k, v in spec.items() if k != "datasets"}, inline)
+    sources += [(f"values-{i}", values) for i, values in enumerate(inline, start=1)]
+    for name, values in sources:
+        rows = [row if isinstance(row, dict) else {"value": row} for row in values]
+        columns: dict[str, None] = {}
+        for row in rows:
+            columns.update(dict.fromkeys(row))
+        tables.append(DataTable(name=name, columns=list(columns), rows=rows))
+    return tables
+
+
+def to_csv(table: DataTable) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(table.columns)
+    for row in table.rows:
+        writer.writerow([_csv_cell(row.get(column)) for column in table.columns])
+    return buffer.getvalue()
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None or isinstance(value, float) and math.isnan(value):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return str(value)
+
+
+def format_cell(value: Any) -> str:
+    """A value for a printed table: thousands separators, a few significant digits."""
+    if value is None or isinstance(value, float) and math.isnan(value):
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return f"{value:,.0f}"
+        if abs(value) >= 100:
+            return f"{value:,.1f}"
+        return f"{value:.4g}"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return str(value)
+
+
+def prepare(nb: Any) -> tuple[Any, list[Chart]]:
+    """A copy of ``nb`` ready for conversion, and its charts in document order.
+
+    Removes cells and outputs tagged ``remove-cell`` / ``remove-output``, stderr streams
+    (warnings stay in the executed notebook, not in the report) and JavaScript outputs (they
+    would need scripts from outside the page). Chart outputs keep their Vega-Lite data under
+    ``output.metadata["econsec_chart"]`` = chart number; the converters replace them.
+    """
+    nb = copy.deepcopy(nb)
+    charts: list[Chart] = []
+    cells = []
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & REMOVE_CELL_TAGS:
+            continue
+        if cell.cell_type == "code":
+            outputs = []
+            for output in [] if tags & REMOVE_OUTPUT_TAGS else cell.get("outputs", []):
+                if output.output_type == "stream" and output.get("name") == "stderr":
+                    continue
+                if output.output_type in ("display_data", "execute_result"):
+                    data = output.get("data", {})
+                    mime = chart_mime(data)
+                    if mime is not None:
+                        spec = data[mime]
+                        if isinstance(spec, str):
+                            spec = json.loads(spec)
+                        chart = Chart(number=len(charts) + 1, mime=mime, spec=spec, tables=data_tables(spec))
+                        charts.append(chart)
+                        output.metadata = dict(output.get("metadata", {}), econsec_chart=chart.number)
+                    else:
+                        data.pop("application/javascript", None)
+                        if not data:
+                            continue
+                outputs.append(output)
+            cell.outputs = outputs
+        cells.append(cell)
+    nb.cells = cells
+    return nb, charts
+
+
+def replace_charts(nb: Any, charts: list[Chart], render) -> None:
+    """Replace every chart output's data with ``{"text/html": render(chart)}``."""
+    by_number = {chart.number: chart for chart in charts}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            number = output.get("metadata", {}).get("econsec_chart")
+            if number is not None:
+                output.data = {"text/html": render(by_number[number])}
+                output.metadata = {}

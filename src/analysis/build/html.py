@@ -1,0 +1,141 @@
+"""Executed notebook → one self-contained, offline HTML page (nbconvert + the econsec template).
+
+* No code, no prompts; cells render flat (template ``econsec_html``).
+* The Vega/Vega-Lite/vega-embed bundle from ``vl_convert.javascript_bundle()`` is inlined
+  **once**, in ``<head>``, and only on pages with charts. Nothing is loaded from the network.
+* Each chart becomes ``<figure class="econsec-chart" id="chart-N">`` holding an empty view
+  (``role="img"``, ``aria-label`` = the spec's description), its spec as
+  ``<script type="application/json">`` (sorted keys) and a "Download data (CSV)" link whose
+  ``data:`` URI holds the spec's inline data. One script at the end of the page draws them all
+  with ``vegaEmbed(view, spec, {actions: false, renderer: "svg"})``.
+* Deterministic: chart ids are ordinal, JSON is sorted, the template uses no random ids and the
+  build date comes from ``SOURCE_DATE_EPOCH``.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from analysis.build.charts import Chart, prepare, replace_charts, to_csv
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+EMBED_JS = """\
+(function () {
+  "use strict";
+  var figures = document.querySelectorAll("figure.econsec-chart");
+  Array.prototype.forEach.call(figures, function (figure) {
+    var view = figure.querySelector(".econsec-chart-view");
+    var spec;
+    try {
+      spec = JSON.parse(figure.querySelector("script.econsec-chart-spec").textContent);
+    } catch (error) {
+      view.textContent = "This chart's data could not be read.";
+      return;
+    }
+    window.vegaEmbed(view, spec, { actions: false, renderer: "svg" })
+      .then(function () { figure.classList.add("econsec-chart-ready"); })
+      .catch(function (error) {
+        view.textContent = "This chart could not be drawn (" + error.message + "). " + view.getAttribute("aria-label");
+      });
+  });
+})();"""
+
+
+_BUNDLE: str | None = None
+
+
+def load_vega_bundle(cache_dir: str | None = None) -> str:
+    """The Vega + Vega-Lite + vega-embed bundle (≈ 900 KB), safe inside one ``<script>``.
+
+    Building it takes vl-convert ≈ 1.3 s, so it is kept in ``cache_dir`` (one file per
+    vl-convert version) and in the process.
+    """
+    global _BUNDLE
+    if _BUNDLE is not None:
+        return _BUNDLE
+    import vl_convert
+
+    version = getattr(vl_convert, "__version__", "unknown")
+    cached = Path(cache_dir) / f"vega-bundle-vl-convert-{version}.js" if cache_dir else None
+    if cached is not None and cached.exists():
+        bundle = cached.read_text(encoding="utf-8")
+    else:
+        bundle = vl_convert.javascript_bundle()
+        if "</script" in bundle.lower():  # would end the inline script early
+            bundle = bundle.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
+        if cached is not None:
+            from analysis.build.files import atomic_write_text
+
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(cached, bundle)
+    _BUNDLE = bundle
+    return bundle
+
+
+def vega_bundle() -> str:
+    return load_vega_bundle(None)
+
+
+@lru_cache(maxsize=4)
+def stylesheet(*names: str) -> str:
+    return "\n".join((TEMPLATES / "static" / name).read_text(encoding="utf-8") for name in names)
+
+
+def chart_html(chart: Chart) -> str:
+    """The HTML markup of one chart (drawn by the page's embed script)."""
+    description = html.escape(chart.description, quote=True)
+    links = []
+    tables = [table for table in chart.tables if table.rows]
+    for index, table in enumerate(tables, start=1):
+        name = chart.csv_stem if index == 1 else f"{chart.csv_stem}-{index}"
+        label = "Download data (CSV)" if index == 1 else f"part {index} (CSV)"
+        payload = base64.b64encode(to_csv(table).encode("utf-8")).decode("ascii")
+        links.append(
+            f'<a class="econsec-csv" download="{html.escape(name)}.csv" '
+            f'href="data:text/csv;charset=utf-8;base64,{payload}">{label}</a>'
+        )
+    tools = f'<figcaption class="econsec-chart-data">{" · ".join(links)}</figcaption>\n' if links else ""
+    return (
+        f'<figure class="econsec-chart" id="{chart.id}">\n'
+        f'<div class="econsec-chart-view" role="img" aria-label="{description}">'
+        f'<noscript><p class="econsec-chart-fallback">{description}</p></noscript></div>\n'
+        f"{tools}"
+        f'<script type="application/json" class="econsec-chart-spec">{chart.spec_json()}</script>\n'
+        f"</figure>\n"
+    )
+
+
+class HtmlConverter:
+    """Reusable converter (the nbconvert exporter and its templates load once per process)."""
+
+    def __init__(self) -> None:
+        from nbconvert import HTMLExporter
+
+        self.exporter = HTMLExporter(
+            template_name="econsec_html",
+            extra_template_basedirs=[str(TEMPLATES)],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+        )
+
+    def convert(self, nb: Any, page: dict[str, Any]) -> tuple[bytes, int]:
+        """``(html bytes, number of charts)`` for an executed notebook and the page's metadata."""
+        prepared, charts = prepare(nb)
+        replace_charts(prepared, charts, chart_html)
+        resources = {
+            "econsec": {
+                **page,
+                "charts": len(charts),
+                "css": stylesheet("common.css", "screen.css"),
+                "vega_bundle": vega_bundle() if charts else "",
+                "embed_js": EMBED_JS,
+            }
+        }
+        body, _ = self.exporter.from_notebook_node(prepared, resources=resources)
+        return body.encode("utf-8"), len(charts)
