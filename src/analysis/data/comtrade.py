@@ -44,7 +44,7 @@ import pandera.pandas as pa
 
 from analysis.data.countries import comtrade_code_to_iso3, harmonise_codes
 from analysis.data.minerals import mineral_of_hs
-from analysis.data.package import check_resource
+from analysis.data.package import check_resource, econsec_properties, read_datapackage, resources_of_kind
 from analysis.data.validation import require_columns, to_number, validate
 from analysis.errors import DataFileError
 
@@ -245,27 +245,97 @@ def read_shifted_header_csv(path: str | Path, source: str) -> pd.DataFrame:
     return tidy
 
 
-def load_quad_imports() -> pd.DataFrame:
+def load_quad_imports(package_path: str | Path | None = None) -> pd.DataFrame:
     """India, Japan, Australia, USA imports of HS 2504, 2822, 282520 from World and China, 2019–2024."""
-    world = read_comtrade_xlsx(check_resource(QUAD_WORLD_RESOURCE), QUAD_WORLD_RESOURCE)
-    china = read_comtrade_xlsx(check_resource(QUAD_CHINA_RESOURCE), QUAD_CHINA_RESOURCE)
+    world = read_comtrade_xlsx(check_resource(QUAD_WORLD_RESOURCE, package_path), QUAD_WORLD_RESOURCE)
+    china = read_comtrade_xlsx(check_resource(QUAD_CHINA_RESOURCE, package_path), QUAD_CHINA_RESOURCE)
     return pd.concat([world, china], ignore_index=True)
 
 
-def load_all_reporters_2023() -> pd.DataFrame:
+def load_all_reporters_2023(package_path: str | Path | None = None) -> pd.DataFrame:
     """All reporters' 2023 imports and exports (partner World) of ~42 critical-mineral HS codes."""
-    return read_shifted_header_csv(check_resource(ALL_REPORTERS_2023_RESOURCE), ALL_REPORTERS_2023_RESOURCE)
+    return read_shifted_header_csv(check_resource(ALL_REPORTERS_2023_RESOURCE, package_path), ALL_REPORTERS_2023_RESOURCE)
 
 
-def load_nickel_by_partner() -> pd.DataFrame:
+def load_nickel_by_partner(package_path: str | Path | None = None) -> pd.DataFrame:
     """Nickel ores (260400, 2000–2024) and mattes (750110, 2000–2014) by partner, all reporters."""
-    return read_comtrade_csv(check_resource(NICKEL_RESOURCE), NICKEL_RESOURCE)
+    return read_comtrade_csv(check_resource(NICKEL_RESOURCE, package_path), NICKEL_RESOURCE)
 
 
-def load_trade() -> pd.DataFrame:
-    """Every annual Comtrade extract in the data package, stacked (column ``source`` tells them apart).
+#: ``econsec.kind`` of annual Comtrade extracts shipped with the package; ``econsec.reader``
+#: says how each file is read.
+EXTRACT_KIND = "comtrade-extract"
+#: ``econsec.kind`` of responses stored by ``econsec data pull-comtrade`` (the client's
+#: DataFrame written as CSV: Comtrade v1 columns, read like the nickel extract).
+PULL_KIND = "comtrade-pull"
+READERS = {"xlsx": read_comtrade_xlsx, "shifted-header-csv": read_shifted_header_csv, "csv": read_comtrade_csv}
+_SHIPPED_READERS = {
+    QUAD_WORLD_RESOURCE: "xlsx",
+    QUAD_CHINA_RESOURCE: "xlsx",
+    ALL_REPORTERS_2023_RESOURCE: "shifted-header-csv",
+    NICKEL_RESOURCE: "csv",
+}
 
-    The extracts overlap (the 2023 World rows of India and Japan appear in two files, equal to
-    the dollar); use :func:`analysis.indicators` functions, which pick one source per question.
+
+def trade_resources(package_path: str | Path | None = None) -> list[dict]:
+    """Entries of every annual Comtrade table: shipped extracts (package order), then pulls (oldest first).
+
+    A package written before resources carried ``econsec.kind`` falls back to the shipped names.
     """
-    return pd.concat([load_quad_imports(), load_all_reporters_2023(), load_nickel_by_partner()], ignore_index=True)
+    extracts = resources_of_kind(EXTRACT_KIND, package_path)
+    if not extracts:
+        package = read_datapackage(package_path)
+        extracts = [
+            {**e, "econsec": {"kind": EXTRACT_KIND, "reader": _SHIPPED_READERS[e["name"]]}}
+            for e in package["resources"]
+            if e["name"] in _SHIPPED_READERS
+        ]
+    pulls = sorted(resources_of_kind(PULL_KIND, package_path), key=lambda e: econsec_properties(e).get("retrieved", ""))
+    return extracts + pulls
+
+
+def read_trade_resource(entry: dict, package_path: str | Path | None = None) -> pd.DataFrame:
+    """Tidy frame of one Comtrade resource entry (hash-checked), by its ``econsec.reader``."""
+    props = econsec_properties(entry)
+    reader = "csv" if props.get("kind") == PULL_KIND else props.get("reader", "csv")
+    if reader not in READERS:
+        raise DataFileError(
+            package_path or "datapackage.json",
+            f"resource {entry['name']!r} has econsec.reader {reader!r}; valid: {', '.join(READERS)}",
+        )
+    return READERS[reader](check_resource(entry["name"], package_path), entry["name"])
+
+
+def load_comtrade_pulls(package_path: str | Path | None = None) -> pd.DataFrame:
+    """Every response stored by ``econsec data pull-comtrade`` (oldest pull first), tidy."""
+    entries = sorted(resources_of_kind(PULL_KIND, package_path), key=lambda e: econsec_properties(e).get("retrieved", ""))
+    frames = [read_trade_resource(e, package_path) for e in entries]
+    return pd.concat(frames, ignore_index=True) if frames else tidy_comtrade(pd.DataFrame(columns=REQUIRED), Path("-"), "")
+
+
+def load_trade(package_path: str | Path | None = None) -> pd.DataFrame:
+    """Every annual Comtrade table in the data package, stacked (column ``source`` tells them apart).
+
+    The shipped extracts come first, then every pull made with ``econsec data pull-comtrade``
+    in retrieval order. The extracts overlap (the 2023 World rows of India and Japan appear in
+    two files, equal to the dollar), and a pull repeats what it re-downloads; use
+    :func:`latest_rows` for one row per reporter × partner × flow × product × year (the most
+    recently added source wins), or the :mod:`analysis.indicators` functions, which pick one
+    source per question.
+    """
+    frames = [read_trade_resource(e, package_path) for e in trade_resources(package_path)]
+    if not frames:
+        raise DataFileError(package_path or "datapackage.json", "no Comtrade table in the data package; add one with `econsec data pull-comtrade`")
+    return pd.concat(frames, ignore_index=True)
+
+
+TRADE_KEY = ["reporter_iso3", "partner_iso3", "flow", "hs_code", "year"]
+
+
+def latest_rows(trade: pd.DataFrame) -> pd.DataFrame:
+    """One row per reporter × partner × flow × HS code × year: the one from the source added last.
+
+    :func:`load_trade` lists sources oldest first, so a pull that re-downloads a year (Comtrade
+    revises recent years) supersedes the shipped extract for that year.
+    """
+    return trade.drop_duplicates(TRADE_KEY, keep="last").reset_index(drop=True)

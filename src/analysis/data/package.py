@@ -155,3 +155,52 @@ def package_fingerprint(package_path: str | Path | None = None) -> str:
     for entry in sorted(package["resources"], key=lambda e: e["name"]):
         digest.update(f"{entry['name']}={entry.get('hash', '')}\n".encode())
     return digest.hexdigest()[:12]
+
+
+# --- Resource kinds: how loaders discover every edition or pull of a source --------------------
+#
+# A resource may carry a custom ``econsec`` property, e.g. ``{"kind": "usgs-mcs-world",
+# "edition": 2025}`` or ``{"kind": "comtrade-pull", "query": {...}, "retrieved": "…Z"}``.
+# Loaders that combine "every resource of a kind" (every USGS edition, every Comtrade pull)
+# find them with :func:`resources_of_kind`. Such a loader depends not only on the files it read
+# but on the *set* of resources of that kind: importing a new edition must rebuild the reports
+# that combine editions. So the kinds a process asked for are recorded too
+# (:func:`accessed_kinds`), and :func:`kind_members` gives what a build cache should key on.
+
+_KINDS: dict[str, None] = {}
+
+
+def econsec_properties(entry: dict[str, Any]) -> dict[str, Any]:
+    """The resource's custom ``econsec`` property (``{}`` when absent)."""
+    value = entry.get("econsec")
+    return value if isinstance(value, dict) else {}
+
+
+def resource_kind(entry: dict[str, Any]) -> str | None:
+    """``econsec.kind`` of a resource entry, or None."""
+    return econsec_properties(entry).get("kind")
+
+
+def resources_of_kind(kind: str, package_path: str | Path | None = None) -> list[dict[str, Any]]:
+    """Entries whose ``econsec.kind`` is ``kind``, in package order; records the query."""
+    _KINDS.setdefault(kind, None)
+    package = read_datapackage(package_path)
+    return [entry for entry in package["resources"] if resource_kind(entry) == kind]
+
+
+def accessed_kinds() -> list[str]:
+    """Resource kinds discovered through :func:`resources_of_kind` in this process so far."""
+    return list(_KINDS)
+
+
+def kind_members(kinds: list[str], package_path: str | Path | None = None) -> dict[str, list[str]]:
+    """For each kind, ``"<name>=<hash>"`` of its resources (sorted): a cache key for discovery.
+
+    A report that combined every USGS edition must be rebuilt when an edition is added even
+    though none of the files it read changed; keying on this (besides the files read) does it.
+    """
+    package = read_datapackage(package_path)
+    return {
+        kind: sorted(f"{e['name']}={e.get('hash', '')}" for e in package["resources"] if resource_kind(e) == kind)
+        for kind in kinds
+    }

@@ -52,7 +52,7 @@ import pandera.pandas as pa
 
 from analysis.data.countries import harmonise_names
 from analysis.data.minerals import commodity_name
-from analysis.data.package import check_resource
+from analysis.data.package import check_resource, econsec_properties, read_datapackage, resources_of_kind
 from analysis.data.validation import require_columns, validate
 from analysis.errors import DataFileError
 
@@ -350,30 +350,165 @@ def load_mcs_2024_rare_earths() -> pd.DataFrame:
 
 
 def latest_edition(frame: pd.DataFrame) -> pd.DataFrame:
-    """One value per commodity × country × measure × year: the newest edition's.
+    """One value per commodity × country × type × measure × year: the newest edition's.
 
-    Where an older edition gave a different value for the same year, the row keeps it in
-    ``revised_from`` (value in the old edition's unit) and ``revised_from_edition``, so reports
-    can show the revision (e.g. rare earths 2023: MCS 2024 said 350 000 t world, MCS 2025 376 000 t).
+    Editions are combined series by series: for each commodity × measure × year the newest
+    edition that reports it supplies *all* its rows (every TYPE, every country), and older
+    editions' rows for that year are dropped. Where an older edition gave a different value for
+    the same commodity × country × type × measure × year, the row keeps it in
+    ``revised_from_t`` (tonnes) and ``revised_from_edition``, so reports can show the revision
+    (e.g. rare earths 2023: MCS 2024 said 350 000 t world, MCS 2025 376 000 t; see
+    :func:`revisions`). If USGS reworded a TYPE between editions and the year has one TYPE in
+    each edition, the two are matched regardless of wording.
+
+    Within one edition nothing is dropped except the second reading of the same file line: a
+    capacity row's PROD_ and CAP_ columns both describe capacity, and the one that carries a
+    value is kept.
     """
-    keys = ["commodity", "iso3", "qualifier", "measure", "year"]
-    ordered = frame.sort_values(["edition", "source_line"], ascending=[False, True], kind="stable")
-    newest = ordered.drop_duplicates(keys, keep="first").copy()
-    older = ordered[ordered.duplicated(keys, keep="first")].drop_duplicates(keys, keep="first")
-    older = older[keys + ["value_t", "edition"]].rename(
+    measure_key = ["commodity", "measure", "year"]
+    keys = ["commodity", "iso3", "qualifier", "measure", "year", "type"]
+    frame = frame.assign(_informative=frame["value_status"] != "no_data")
+    # the same file line read twice (PROD_ and CAP_ columns of a capacity row): keep the informative one
+    frame = frame.sort_values(["edition", "source_line", "_informative"], ascending=[False, True, False], kind="stable")
+    frame = frame.drop_duplicates(["edition", "source_line"] + keys, keep="first")
+    newest_edition = frame.groupby(measure_key)["edition"].transform("max")
+    newest = frame[frame["edition"] == newest_edition].copy()
+    older = frame[frame["edition"] < newest_edition].copy()
+
+    # the next-newest edition's value for the same key is the one that was revised
+    older = older.sort_values(["edition"], ascending=False, kind="stable")
+    older["_occurrence"] = older.groupby(["edition"] + keys).cumcount()
+    older = older[older["edition"] == older.groupby(measure_key)["edition"].transform("max")]
+    newest["_occurrence"] = newest.groupby(keys).cumcount()
+    previous = older[keys + ["_occurrence", "value_t", "edition"]].rename(
         columns={"value_t": "revised_from_t", "edition": "revised_from_edition"}
     )
-    merged = newest.merge(older, on=keys, how="left")
+    merged = newest.merge(previous, on=keys + ["_occurrence"], how="left")
+
+    # reworded TYPE: one type per commodity × measure × year on each side → match without it
+    single_new = newest.groupby(measure_key)["type"].transform("nunique") == 1
+    single_old = older.groupby(measure_key)["type"].transform("nunique") == 1
+    loose_keys = [k for k in keys if k != "type"] + ["_occurrence"]
+    loose_old = older[single_old].rename(columns={"value_t": "_loose_t", "edition": "_loose_edition", "type": "_old_type"})
+    loose_new = newest[single_new][loose_keys + ["type"]]
+    loose = loose_new.merge(loose_old[loose_keys + ["_loose_t", "_loose_edition", "_old_type"]], on=loose_keys)
+    loose = loose[loose["_old_type"] != loose["type"]].drop(columns=["_old_type"])
+    if len(loose):
+        merged = merged.merge(loose, on=loose_keys + ["type"], how="left")
+        fill = merged["revised_from_edition"].isna() & merged["_loose_edition"].notna()
+        merged.loc[fill, "revised_from_t"] = merged.loc[fill, "_loose_t"]
+        merged.loc[fill, "revised_from_edition"] = merged.loc[fill, "_loose_edition"]
+        merged = merged.drop(columns=["_loose_t", "_loose_edition"])
+
     same = np.isclose(merged["revised_from_t"], merged["value_t"]) | (
         merged["revised_from_t"].isna() & merged["value_t"].isna()
     )
     merged.loc[same, ["revised_from_t", "revised_from_edition"]] = np.nan
     merged["revised_from_edition"] = merged["revised_from_edition"].astype("Int64")
+    merged = merged.drop(columns=["_informative", "_occurrence"])
     return merged.sort_values(["commodity", "measure", "year", "source_line"], kind="stable").reset_index(drop=True)
 
 
-def load_usgs() -> pd.DataFrame:
-    """All USGS editions in the data package combined (newest edition wins per year)."""
-    return latest_edition(pd.concat([load_mcs_2025(), load_mcs_2024_rare_earths()], ignore_index=True))
+#: ``econsec.kind`` of USGS MCS resources → reader. "usgs-mcs-world" is the all-commodity world
+#: table in the 2025 layout (``MCS2025_World_Data.csv``); "usgs-mcs-commodity-world" a
+#: per-commodity world table in the 2024 layout (``mcs2024-raree_world.csv``).
+MCS_WORLD_KIND = "usgs-mcs-world"
+MCS_COMMODITY_KIND = "usgs-mcs-commodity-world"
+MCS_READERS = {MCS_WORLD_KIND: lambda path: read_mcs_world(path), MCS_COMMODITY_KIND: lambda path: read_mcs2024_rare_earths(path)}
+
+#: Header columns that identify each layout (see :func:`mcs_layout`).
+LAYOUT_COLUMNS = {
+    MCS_WORLD_KIND: ("SOURCE", "COMMODITY", "COUNTRY", "TYPE", "UNIT_MEAS"),
+    MCS_COMMODITY_KIND: ("Source", "Country", "Type", "Prod_notes", "Reserves_t"),
+}
+
+
+def mcs_layout(path: str | Path) -> str:
+    """Which MCS layout a CSV has (a key of :data:`MCS_READERS`), read from its header only."""
+    path = Path(path)
+    try:
+        header = pd.read_csv(path, nrows=0, dtype=str, encoding="utf-8-sig").columns
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise DataFileError(path, f"not a readable CSV file: {exc}") from None
+    present = {str(c).strip() for c in header}
+    for kind, columns in LAYOUT_COLUMNS.items():
+        if set(columns) <= present:
+            return kind
+    layouts = "; ".join(f"{kind}: {', '.join(cols)}" for kind, cols in LAYOUT_COLUMNS.items())
+    found = ", ".join(list(present)[:8])
+    raise DataFileError(path, f"not a USGS MCS world table; the header must have the columns of one layout ({layouts}); found {found}", row=1)
+
+
+def mcs_resources(package_path: str | Path | None = None) -> list[dict]:
+    """Package entries of every USGS MCS table (both layouts), in package order.
+
+    A package written before resources carried ``econsec.kind`` falls back to the two shipped
+    resource names.
+    """
+    entries = [e for kind in MCS_READERS for e in resources_of_kind(kind, package_path)]
+    if entries:
+        return entries
+    package = read_datapackage(package_path)
+    legacy = {MCS_2025_RESOURCE: MCS_WORLD_KIND, MCS_2024_RARE_EARTHS_RESOURCE: MCS_COMMODITY_KIND}
+    return [{**e, "econsec": {"kind": legacy[e["name"]]}} for e in package["resources"] if e["name"] in legacy]
+
+
+def load_usgs(package_path: str | Path | None = None) -> pd.DataFrame:
+    """All USGS editions in the data package combined (newest edition wins per year).
+
+    Every resource whose ``econsec.kind`` is an MCS layout is read (hash-checked) and the
+    editions are combined by :func:`latest_edition`, so an edition imported with
+    ``econsec data import-mcs`` is picked up without code changes. ``package_path`` reads
+    another state of the package (used by ``econsec data diff``).
+    """
+    entries = mcs_resources(package_path)
+    if not entries:
+        raise DataFileError(
+            package_path or "datapackage.json",
+            "no USGS Mineral Commodity Summaries table in the data package; add one with `econsec data import-mcs PATH`",
+        )
+    frames = []
+    for entry in entries:
+        path = check_resource(entry["name"], package_path)
+        frame = MCS_READERS[econsec_properties(entry)["kind"]](path)
+        edition = econsec_properties(entry).get("edition")
+        if edition is not None and set(frame["edition"]) != {int(edition)}:
+            raise DataFileError(
+                path,
+                f"resource {entry['name']!r} is recorded as edition {edition} but its SOURCE column says "
+                f"{', '.join(map(str, sorted(set(frame['edition']))))}",
+                column="SOURCE",
+            )
+        frames.append(frame)
+    return latest_edition(pd.concat(frames, ignore_index=True))
+
+
+def revision_note(value_t: float, revised_from_t: float, revised_from_edition: int, edition: int, unit: str = "t") -> str:
+    """"MCS 2025: 376,000 t, revised from 350,000 t (MCS 2024, +7.4%)" — for tables and footnotes."""
+
+    def amount(value: float) -> str:
+        return f"{value:,.0f} {unit}" if np.isfinite(value) else "no value"
+
+    change = (value_t - revised_from_t) / revised_from_t if np.isfinite(value_t) and revised_from_t else float("nan")
+    pct = f", {change:+.1%}" if np.isfinite(change) else ""
+    return f"MCS {edition}: {amount(value_t)}, revised from {amount(revised_from_t)} (MCS {revised_from_edition}{pct})"
+
+
+def revisions(usgs: pd.DataFrame) -> pd.DataFrame:
+    """Values a newer edition revised, one row each, with a readable ``note``.
+
+    Input: :func:`load_usgs` output. Columns ``commodity``, ``country``, ``iso3``, ``measure``,
+    ``type``, ``year``, ``edition``, ``value_t``, ``revised_from_t``, ``revised_from_edition``,
+    ``change_t``, ``note``; largest relative change first within each commodity.
+    """
+    rows = usgs[usgs["revised_from_edition"].notna()].copy()
+    rows["change_t"] = rows["value_t"] - rows["revised_from_t"]
+    rows["note"] = [
+        revision_note(v, r, int(e_old), int(e))
+        for v, r, e_old, e in zip(rows["value_t"], rows["revised_from_t"], rows["revised_from_edition"], rows["edition"])
+    ]
+    columns = ["commodity", "country", "iso3", "measure", "type", "year", "edition", "value_t", "revised_from_t",
+               "revised_from_edition", "change_t", "note"]
+    return rows[columns].reset_index(drop=True)
 
 

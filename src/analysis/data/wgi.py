@@ -14,6 +14,7 @@ Two files:
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -22,9 +23,9 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis.data.countries import harmonise_codes
-from analysis.data.package import check_resource
+from analysis.data.package import check_resource, econsec_properties, read_datapackage, resources_of_kind
 from analysis.data.validation import require_columns, to_number, validate
-from analysis.errors import DataFileError
+from analysis.errors import DataFileError, ParameterError
 
 STABILITY_RESOURCE = "wgi-political-stability-2023"
 WGI_RESOURCE = "wgi-all-indicators"
@@ -94,9 +95,192 @@ def read_wgi(path: str | Path) -> pd.DataFrame:
     return validate(long.reset_index(drop=True), WGI_SCHEMA, path)
 
 
-def load_political_stability() -> pd.DataFrame:
-    return read_political_stability(check_resource(STABILITY_RESOURCE))
+def load_political_stability(package_path: str | Path | None = None) -> pd.DataFrame:
+    return read_political_stability(check_resource(STABILITY_RESOURCE, package_path))
 
 
-def load_wgi() -> pd.DataFrame:
-    return read_wgi(check_resource(WGI_RESOURCE))
+def load_wgi(package_path: str | Path | None = None) -> pd.DataFrame:
+    return read_wgi(check_resource(WGI_RESOURCE, package_path))
+
+
+# --- WGI pulled from the World Bank API, and governance scores for risk indicators -------------
+
+#: ``econsec.kind`` of responses stored by ``econsec data pull-wgi``: a JSON array, one record
+#: per line, exactly as ``wbgapi.data.fetch`` yields them
+#: (``{"value": -1.49, "series": "GOV_WGI_CC.EST", "economy": "AFG", "aggregate": false, "time": "YR2018"}``).
+PULL_KIND = "wgi-pull"
+
+#: The six WGI dimensions (codes as in the bulk file; the API prefixes them with ``GOV_WGI_``).
+DIMENSIONS: dict[str, str] = {
+    "VA": "Voice and Accountability",
+    "PV": "Political Stability and Absence of Violence/Terrorism",
+    "GE": "Government Effectiveness",
+    "RQ": "Regulatory Quality",
+    "RL": "Rule of Law",
+    "CC": "Control of Corruption",
+}
+ESTIMATE_CODES = tuple(f"{d}.EST" for d in DIMENSIONS)
+API_SERIES = tuple(f"GOV_WGI_{code}" for code in ESTIMATE_CODES)
+_SERIES = re.compile(r"^(?:GOV_WGI_)?(?P<code>(?:VA|PV|GE|RQ|RL|CC)\.EST)$")
+_TIME = re.compile(r"^(?:YR)?(?P<year>\d{4})$")
+
+
+def read_wgi_pull(path: str | Path) -> pd.DataFrame:
+    """Tidy long table (columns of :func:`read_wgi`) from a stored ``wbgapi.data.fetch`` response.
+
+    Empty observations (``value`` null) are dropped, as :func:`read_wgi` drops empty cells;
+    ``source_line`` is the line of the record in the file (one record per line).
+    """
+    path = Path(path)
+    try:
+        records = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataFileError(path, f"not a readable JSON file: {exc}") from None
+    if not isinstance(records, list):
+        raise DataFileError(path, "expected a JSON array of wbgapi records", value=type(records).__name__)
+    rows = []
+    for number, record in enumerate(records, start=2):  # line 1 is "["
+        if not isinstance(record, dict) or not {"value", "series", "economy", "time"} <= set(record):
+            raise DataFileError(path, "expected a record with value, series, economy and time", row=number, value=record)
+        series = _SERIES.match(str(record["series"]))
+        if series is None:
+            valid = ", ".join(API_SERIES)
+            raise DataFileError(path, f"unknown WGI series; valid: {valid}", row=number, column="series", value=record["series"])
+        time = _TIME.match(str(record["time"]))
+        if time is None:
+            raise DataFileError(path, "expected a year like YR2023", row=number, column="time", value=record["time"])
+        value = record["value"]
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise DataFileError(path, "expected a number or null", row=number, column="value", value=value)
+        if value is None or record.get("aggregate"):
+            continue
+        code = series["code"]
+        rows.append(
+            {
+                "economy": str(record["economy"]).strip(),
+                "indicator_code": code,
+                "indicator": f"{DIMENSIONS[code[:2]]}: Estimate",
+                "year": int(time["year"]),
+                "value": float(value),
+                "source_line": number,
+            }
+        )
+    if not rows:
+        raise DataFileError(path, "no WGI estimates in the response")
+    frame = pd.DataFrame(rows)
+    codes = harmonise_codes(frame["economy"], path=path, column="economy")
+    frame = frame.assign(iso3=codes["iso3"], country=codes["country"])
+    frame = frame[["iso3", "country", "indicator_code", "indicator", "year", "value", "source_line"]]
+    return validate(frame.reset_index(drop=True), WGI_SCHEMA, path)
+
+
+def _pull_entries(package_path: str | Path | None) -> list[dict]:
+    return sorted(resources_of_kind(PULL_KIND, package_path), key=lambda e: econsec_properties(e).get("retrieved", ""))
+
+
+def load_wgi_pulls(package_path: str | Path | None = None) -> pd.DataFrame:
+    """Every response stored by ``econsec data pull-wgi`` (oldest first), long format, with ``source``."""
+    frames = [
+        read_wgi_pull(check_resource(e["name"], package_path)).assign(source=e["name"]) for e in _pull_entries(package_path)
+    ]
+    if not frames:
+        return pd.DataFrame(columns=["iso3", "country", "indicator_code", "indicator", "year", "value", "source_line", "source"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def six_dimension_estimates(package_path: str | Path | None = None) -> pd.DataFrame:
+    """WGI estimates (−2.5…2.5, higher = better) of the six dimensions from every WGI source.
+
+    Sources: the bulk file ``wgi-all-indicators`` (if in the package) and every ``pull-wgi``
+    response; where two give the same country × dimension × year, the one added last wins.
+    Columns ``iso3``, ``country``, ``indicator_code``, ``year``, ``value``, ``source``.
+    """
+    frames = []
+    names = {e["name"] for e in read_datapackage(package_path)["resources"]}
+    if WGI_RESOURCE in names:
+        bulk = load_wgi(package_path)
+        frames.append(bulk[bulk["indicator_code"].isin(ESTIMATE_CODES)].assign(source=WGI_RESOURCE))
+    frames.append(load_wgi_pulls(package_path))
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=["iso3", "country", "indicator_code", "year", "value", "source"])
+    combined = pd.concat(frames, ignore_index=True)
+    combined = combined.drop_duplicates(["iso3", "indicator_code", "year"], keep="last")
+    return combined[["iso3", "country", "indicator_code", "year", "value", "source"]].reset_index(drop=True)
+
+
+#: How :func:`governance_scores` turns WGI into a 0–10 score (higher = worse governance).
+SIX_DIMENSION_RULE = (
+    "EU criticality convention: mean of the six WGI estimates (−2.5…+2.5, higher = better), "
+    "rescaled linearly to 0–10 and inverted: score = 2 × (2.5 − mean), clipped to 0–10"
+)
+STABILITY_RULE = "political stability percentile rank p (0–100, higher = more stable): score = (100 − p) / 10"
+BASES = ("auto", "six_dimensions", "political_stability")
+
+
+def governance_scores(
+    year: int | None = None, *, basis: str = "auto", package_path: str | Path | None = None
+) -> pd.DataFrame:
+    """Governance score per country, 0–10, higher = worse governance, saying how it was made.
+
+    ``basis``:
+
+    * ``"six_dimensions"`` — the EU convention (:data:`SIX_DIMENSION_RULE`), for countries with
+      all six estimates in one year (the latest such year ≤ ``year``);
+    * ``"political_stability"`` — :data:`STABILITY_RULE`, from ``wgi-political-stability-2023``;
+    * ``"auto"`` (default) — per country, the EU convention where the six dimensions are
+      present for a year at least as recent as the political-stability year, else political
+      stability (so the bulk file's 2018 vintage does not override 2023 data, but a
+      ``pull-wgi`` of recent years does).
+
+    Columns: ``iso3``, ``country``, ``year``, ``governance_score``, ``basis`` ("mean of six WGI
+    dimensions 2023" / "political stability percentile 2023"), ``source`` (resource name) — the
+    shape :func:`analysis.indicators.risk.supply_risk` takes as ``governance``. Risk indicators
+    should print the distinct ``basis`` values next to their results.
+    """
+    if basis not in BASES:
+        raise ParameterError(f"unknown governance basis {basis!r}; valid: {', '.join(BASES)}")
+    columns = ["iso3", "country", "year", "governance_score", "basis", "source"]
+    six = pd.DataFrame(columns=columns)
+    if basis in ("auto", "six_dimensions"):
+        estimates = six_dimension_estimates(package_path)
+        if year is not None:
+            estimates = estimates[estimates["year"] <= year]
+        complete = estimates.groupby(["iso3", "year"]).filter(lambda g: g["indicator_code"].nunique() == len(ESTIMATE_CODES))
+        if len(complete):
+            means = complete.groupby(["iso3", "year"], as_index=False).agg(
+                country=("country", "first"), mean=("value", "mean"), source=("source", "last")
+            )
+            latest = means.sort_values("year").drop_duplicates("iso3", keep="last")
+            six = latest.assign(
+                governance_score=((2.5 - latest["mean"]) * 2).clip(0, 10),
+                basis=[f"mean of six WGI dimensions {y}" for y in latest["year"]],
+            )[columns]
+    stability = pd.DataFrame(columns=columns)
+    names = {e["name"] for e in read_datapackage(package_path)["resources"]}
+    if basis in ("auto", "political_stability") and STABILITY_RESOURCE in names:
+        ranks = load_political_stability(package_path)
+        ranks = ranks[ranks["percentile_rank"].notna()]
+        if year is not None:
+            ranks = ranks[ranks["year"] <= year]
+        stability = ranks.assign(
+            governance_score=(100 - ranks["percentile_rank"]) / 10,
+            basis=[f"political stability percentile {y}" for y in ranks["year"]],
+            source=STABILITY_RESOURCE,
+        )[columns]
+    if basis == "six_dimensions":
+        chosen = six
+    elif basis == "political_stability":
+        chosen = stability
+    else:
+        both = six.merge(stability[["iso3", "year"]], on="iso3", how="left", suffixes=("", "_stability"))
+        six_wins = both["year_stability"].isna() | (both["year"] >= both["year_stability"])
+        winners = set(both.loc[six_wins, "iso3"])
+        chosen = pd.concat([six[six["iso3"].isin(winners)], stability[~stability["iso3"].isin(winners)]], ignore_index=True)
+    if chosen.empty:
+        raise ParameterError(
+            f"no governance data for basis {basis!r}" + (f" up to {year}" if year is not None else "")
+            + "; run `econsec data pull-wgi` or check the WGI resources with `econsec data status`"
+        )
+    chosen = chosen.astype({"year": int, "governance_score": float})
+    return chosen.sort_values("iso3").reset_index(drop=True)
