@@ -217,25 +217,40 @@ def supplier_share_table(
     partner = narrow["partner_iso3"]
     is_world = (partner == WORLD).to_numpy()
     is_supplier = (partner == supplier).to_numpy()
-    numbers = by + ["value_usd", "net_weight_kg"]
+    # One grouping pass gives every row its group number; each total is then a weighted
+    # bincount over those numbers (no per-subset groupby, no MultiIndex joins).
+    grouped = narrow.groupby(by, observed=True, sort=True, dropna=False)
+    ids = grouped.ngroup().to_numpy(dtype=np.int64)
+    n_groups = grouped.ngroups
+    out = grouped.size().index.to_frame(index=False)
+    value = narrow["value_usd"].to_numpy(dtype=float)
+    weight = narrow["net_weight_kg"].to_numpy(dtype=float)
+    del narrow, grouped
 
-    def totals(mask: np.ndarray, prefix: str) -> pd.DataFrame:
-        part = narrow[numbers] if mask.all() else narrow.loc[mask, numbers]
-        grouped = part.groupby(by, observed=True, sort=False)
-        sums = grouped[["value_usd", "net_weight_kg"]].sum(min_count=1)
-        sums["n"] = grouped.size()
-        return sums.add_prefix(prefix)
+    def total(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """Sum of ``values`` over masked rows per group; NaN where no masked row has a number."""
+        present = mask & ~np.isnan(values)
+        sums = np.bincount(ids, weights=np.where(present, values, 0.0), minlength=n_groups)
+        counts = np.bincount(ids, weights=present, minlength=n_groups)
+        return np.where(counts > 0, sums, np.nan)
 
-    out = totals(~is_world, "detail_").join(totals(is_world, "world_"), how="outer")
-    out = out.join(totals(is_supplier, "supplier_"), how="left").sort_index().reset_index()
-    for column in ("detail_n", "world_n", "supplier_n"):
-        out[column] = out[column].fillna(0).astype(np.int64)
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(ids, weights=mask, minlength=n_groups).astype(np.int64)
+
+    detail = ~is_world
+    out["world_n"] = count(is_world)
+    out["detail_n"] = count(detail)
+    out["supplier_n"] = count(is_supplier)
     has_world = (out["world_n"] > 0).to_numpy()
-    out["total_value_usd"] = np.where(has_world, out["world_value_usd"], out["detail_value_usd"])
-    out["total_net_weight_kg"] = np.where(has_world, out["world_net_weight_kg"], out["detail_net_weight_kg"])
+    out["total_value_usd"] = np.where(has_world, total(is_world, value), total(detail, value))
+    out["total_net_weight_kg"] = np.where(has_world, total(is_world, weight), total(detail, weight))
+    out["supplier_value_usd"] = total(is_supplier, value)
+    out["supplier_net_weight_kg"] = total(is_supplier, weight)
     reported = (out["supplier_n"] > 0).to_numpy()
     absent = ~reported & ((out["detail_n"] - out["supplier_n"]) > 0).to_numpy()
-    out["supplier_basis"] = np.select([reported, absent], ["reported", "absent_from_partner_detail"], "no_partner_detail")
+    out["supplier_basis"] = pd.Categorical.from_codes(
+        np.select([reported, absent], [0, 1], 2), categories=["reported", "absent_from_partner_detail", "no_partner_detail"]
+    )
     out["supplier_value_usd"] = np.where(reported, out["supplier_value_usd"], np.where(absent, 0.0, np.nan))
     out["supplier_net_weight_kg"] = np.where(reported, out["supplier_net_weight_kg"], np.where(absent, 0.0, np.nan))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -285,26 +300,29 @@ def export_concentration_table(
     top_k = check.positive_int("top_k", top_k)
     by = list(by)
     check.columns("trade", trade, by)
+    # Select rows with one boolean mask and copy only the columns needed (a BACI-sized frame
+    # must not be copied whole).
+    flow_wanted = "export" if source == "exports" else "import"
+    keep = (trade["flow"] == flow_wanted).to_numpy()
+    is_world = (trade["partner_iso3"] == WORLD).to_numpy()
     if source == "exports":
-        rows = trade[trade["flow"] == "export"]
-        exporter = rows["reporter_iso3"]
-        world = (rows["partner_iso3"] == WORLD).to_numpy()
-        if world.any():
-            rows, exporter = rows[world], exporter[world]
+        if (keep & is_world).any():
+            keep = keep & is_world
+        exporter_column = "reporter_iso3"
     else:
-        rows = trade[trade["flow"] == "import"]
-        partner = rows["partner_iso3"]
-        keep = (partner != WORLD).to_numpy()
-        if "partner_kind" in rows.columns:
-            keep = keep & (rows["partner_kind"] == "country").to_numpy()
-        rows = rows[keep]
-        exporter = rows["partner_iso3"]
+        keep = keep & ~is_world
+        if "partner_kind" in trade.columns:
+            keep = keep & (trade["partner_kind"] == "country").to_numpy()
+        exporter_column = "partner_iso3"
+    columns = list(dict.fromkeys(by + [exporter_column, measure, "value_usd"]))
+    rows = trade[columns] if keep.all() else trade.loc[keep, columns]
     values = rows[measure].to_numpy(dtype=float)
     if measure == "net_weight_kg":
         values = np.where((values == 0) & (rows["value_usd"].to_numpy(dtype=float) > 0), np.nan, values)
-    frame = pd.DataFrame({c: rows[c].to_numpy() if not isinstance(rows[c].dtype, pd.CategoricalDtype) else rows[c].array for c in by})
-    frame["exporter"] = exporter.array
+    frame = rows[by].copy()
+    frame["exporter"] = rows[exporter_column].array
     frame["value"] = values
+    del rows
     per_exporter = frame.groupby(by + ["exporter"], observed=True, sort=False)["value"].agg(["sum", "count"])
     # An exporter counts as missing when none of its rows has a number for ``measure``.
     missing = per_exporter["count"] == 0
