@@ -247,3 +247,24 @@ def test_zero_world_weight_is_not_read_as_zero_kilograms(trade):
     assert float(world_kg[2020]) == 0.0  # the raw file says 0 kg beside USD 392 million
     table = import_dependence(trade, "JPN", hs_codes="282520").set_index("year")
     assert math.isnan(table.loc[2020, "net_weight_kg"]) and math.isnan(table.loc[2020, "china_share_weight"])
+
+
+def test_export_concentration_summary_lists_processed_products_only():
+    # SYNTHETIC: one processed code (282520), one ore code (260500)
+    frame = synthetic_trade(
+        [
+            ("AAA", "WLD", "export", "282520", 2023, 75.0, 1.0),
+            ("BBB", "WLD", "export", "282520", 2023, 25.0, 1.0),
+            ("XXX", "WLD", "import", "282520", 2023, 200.0, 1.0),
+            ("CCC", "WLD", "export", "260500", 2023, 10.0, 1.0),
+        ]
+    )
+    from analysis.indicators.dependence import export_concentration_summary
+
+    table = export_concentration_summary(frame)
+    assert list(table["hs_code"]) == ["282520"]
+    assert table["hhi"].iloc[0] == pytest.approx(75**2 + 25**2)
+    assert table["coverage_ratio"].iloc[0] == pytest.approx(0.5)
+    assert "50% of world imports" in table["coverage_note"].iloc[0]
+    with pytest.raises(ParameterError, match="unknown stage 'refined'"):
+        export_concentration_summary(frame, stages=["refined"])

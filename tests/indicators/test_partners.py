@@ -115,3 +115,12 @@ def test_complementarity_from_raw_lists_usgs_and_trade(usgs, lists, trade):
     assert table.loc["Lithium", "china_share_japan_imports"] == pytest.approx(china / world)
     assert table.loc["Lithium", "china_share_hs_code"] == "282520"
     assert table.loc["Lithium", "japan_imports_usd"] > world  # LiOH plus lithium carbonate
+
+
+def test_years_without_data_are_refused(usgs, frameworks, lists, trade):
+    with pytest.raises(ParameterError, match="no mineral × measure has data for 1990"):
+        bloc_shares(usgs, frameworks, "Quad", year=1990)
+    with pytest.raises(ParameterError, match="no USGS data for year 1990; years: .*2024"):
+        complementarity(usgs, lists, trade, year=1990)
+    with pytest.raises(ParameterError, match="no trade rows for year\\(s\\) \\[1990\\]"):
+        complementarity(usgs, lists, trade, trade_year=1990)

@@ -665,6 +665,36 @@ def export_concentration(
     )
 
 
+def export_concentration_summary(
+    trade: pd.DataFrame,
+    *,
+    stages: Iterable[str] = ("processed",),
+    year: int | None = None,
+    measure: str = "value_usd",
+    top_k: int = 3,
+) -> pd.DataFrame:
+    """:meth:`ExportConcentration.to_row` for every product of the HS table at ``stages``.
+
+    One row per HS code present in ``trade`` whose :data:`HS_PRODUCTS` stage is in ``stages``
+    (default the processed products: cobalt oxides, lithium hydroxide and carbonate, rare-earth
+    compounds, nickel intermediates, …), sorted by mineral and code, with a ``coverage_note``
+    column holding the first note (how much of world imports the reported exports explain).
+    """
+    check.columns("trade", trade, TRADE_REQUIRED)
+    stages = tuple(stages)
+    valid_stages = sorted({p.stage for p in HS_PRODUCTS.values()})
+    for stage in stages:
+        check.choice("stage", stage, valid_stages)
+    codes = sorted(c for c in trade["hs_code"].astype(str).unique() if c in HS_PRODUCTS and HS_PRODUCTS[c].stage in stages)
+    if not codes:
+        raise ParameterError(f"no HS code at stage(s) {', '.join(stages)} in these rows")
+    rows = []
+    for code in codes:
+        result = export_concentration(trade, code, year=year, measure=measure, top_k=top_k)
+        rows.append(result.to_row() | {"description": result.description, "coverage_note": result.notes[0]})
+    return pd.DataFrame(rows).sort_values(["mineral", "hs_code"], kind="stable").reset_index(drop=True)
+
+
 def mineral_trade(
     trade: pd.DataFrame,
     reporter: str,

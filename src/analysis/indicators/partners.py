@@ -194,6 +194,9 @@ def bloc_shares(
                     "leader_share": result.leader_share,
                 }
             )
+    if not rows:
+        first = next(iter(skipped.values()), "nothing to compute")
+        raise ParameterError(f"no mineral × measure has data for {year} (e.g. {first})")
     table = pd.DataFrame(rows)
     table.attrs["members"] = group.members
     table.attrs["notes"] = list(group.notes)
@@ -265,6 +268,9 @@ def complementarity(
     """
     check.columns("lists", lists, ["country", "mineral_std"])
     check.columns("trade", trade, TRADE_REQUIRED)
+    usgs_years = sorted(int(y) for y in usgs["year"].unique())
+    if year not in usgs_years:
+        raise ParameterError(f"no USGS data for year {year!r}; years: {', '.join(map(str, usgs_years))}")
     common = sorted(_lists_minerals(lists, "India") & _lists_minerals(lists, "Japan"))
     japan_trade = mineral_trade(trade, "JPN", trade_year).set_index("mineral")
     dependence = import_dependence(trade, "JPN", years=None)
