@@ -60,18 +60,37 @@ def caveat(*sentences: str) -> HTML:
     return HTML(f'<aside class="econsec-caveat"><strong>Caveat.</strong> {_inline(" ".join(sentences))}</aside>')
 
 
-def table(frame: pd.DataFrame, *, caption: str | None = None, formats: dict[str, object] | None = None) -> HTML:
-    """A small HTML table; ``formats`` maps column → callable (e.g. :func:`analysis.text.fmt_share`)."""
+def table(
+    frame: pd.DataFrame,
+    *,
+    caption: str | None = None,
+    formats: dict[str, object] | None = None,
+    links: dict[str, str] | None = None,
+) -> HTML:
+    """A small HTML table.
+
+    ``formats`` maps column → callable (e.g. :func:`analysis.text.fmt_share`); ``links`` maps a
+    shown column → the column holding its URL (that column is not shown; only http(s) links
+    are made, everything is escaped).
+    """
+    links = links or {}
     shown = frame.copy()
     for column, formatter in (formats or {}).items():
         shown[column] = shown[column].map(formatter)
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
-        for row in shown.itertuples(index=False)
-    )
+    columns = [c for c in shown.columns if c not in set(links.values())]
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
+    body = []
+    for record in shown.to_dict("records"):
+        cells = []
+        for column in columns:
+            text = html.escape(str(record[column]))
+            url = str(record.get(links[column], "")) if column in links else ""
+            if url.startswith(("http://", "https://")):
+                text = f'<a href="{html.escape(url)}">{text}</a>'
+            cells.append(f"<td>{text}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return HTML(f'<table class="econsec-table">{cap}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>')
+    return HTML(f'<table class="econsec-table">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
 
 
 def build_commit() -> str:

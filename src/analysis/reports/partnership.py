@@ -1,0 +1,207 @@
+"""Partnership report: what India and Japan did together on critical minerals, and when.
+
+Everything here is drawn from the three sourced partnership files (events, framework
+memberships, national critical-mineral lists); each row carries the URL it was read from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.data import load_critical_mineral_lists, load_events, load_frameworks, load_trade, load_usgs
+from analysis.data.minerals import PRIORITY_MINERALS
+from analysis.errors import ParameterError
+from analysis.indicators.partners import BLOC_ALIASES, complementarity
+from analysis.text import count_noun, fmt_share, fmt_tonnes, fmt_usd, join_names
+
+#: The milestones the report must show, each found by a pattern on the event title. A
+#: milestone missing from the events data is an error (the data, not the report, must change).
+MILESTONES: list[tuple[str, str]] = [
+    ("Special Strategic and Global Partnership", r"Special Strategic and Global Partnership"),
+    ("Minerals Security Partnership", r"Minerals Security Partnership"),
+    ("Indo-Pacific Economic Framework (IPEF)", r"\bIPEF\b"),
+    ("First Dialogue on Economic Security", r"1st India-Japan Dialogue on Economic Security"),
+    ("Quad Critical Minerals Initiative", r"Quad Critical Minerals Initiative"),
+    ("Memorandum of Cooperation, Ministry of Mines – METI", r"Memorandum of Cooperation in the Field of Mineral Resources"),
+    ("Toyota Tsusho rare-earth refining in Andhra Pradesh", r"Toyota Tsusho|Toyotsu"),
+    ("Battery supply chain and JETRO business matchmaking", r"[Bb]attery"),
+    ("15th Annual Summit (29–30 August 2025)", r"15th India-Japan Annual Summit"),
+]
+
+FRAMEWORK_SHORT = {full: short for short, full in BLOC_ALIASES.items()}
+
+
+@dataclass(frozen=True)
+class Partnership:
+    """Everything the partnership notebook shows (see :func:`partnership`)."""
+
+    as_of: pd.Timestamp
+    events: pd.DataFrame
+    milestones: pd.DataFrame
+    category_counts: pd.Series
+    membership: pd.DataFrame
+    lists_overlap: pd.DataFrame
+    both_lists: list[str]
+    complementarity: pd.DataFrame
+    complementarity_table: pd.DataFrame
+    findings: list[str]
+    caveats: list[str]
+    events_source: str
+    frameworks_source: str
+    lists_source: str
+
+
+def milestone_table(events: pd.DataFrame) -> pd.DataFrame:
+    """One row per (milestone, matching event): ``milestone``, ``date``, ``event``, ``source_title``, ``source_url``."""
+    rows = []
+    for label, pattern in MILESTONES:
+        hits = events[events["event"].str.contains(pattern, regex=True)]
+        if hits.empty:
+            raise ParameterError(f"events data has no event for milestone {label!r} (pattern {pattern!r})")
+        for hit in hits.itertuples():
+            rows.append({"milestone": label, "date": hit.date, "event": hit.event,
+                         "source_title": hit.source_title, "source_url": hit.source_url})
+    return pd.DataFrame(rows)
+
+
+def membership_matrix(frameworks: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Country × framework membership on ``as_of``; undated members count (their date is unknown).
+
+    Columns ``country``, ``iso3``, ``framework`` (short name), ``member`` (bool), ``joined``
+    (as published, "date not sourced" where blank), ``highlight`` (India or Japan).
+    """
+    rows = frameworks.assign(framework=frameworks["framework"].map(lambda f: FRAMEWORK_SHORT.get(f, f)))
+    active = rows[rows["joined"].isna() | (rows["joined"] <= as_of)]
+    joined_text = active["joined"].dt.strftime("%Y-%m-%d").where(active["joined"].notna(), "date not sourced")
+    joined_text = joined_text.where(active["joined_precision"] != "month", active["joined"].dt.strftime("%Y-%m"))
+    members = active.assign(member=True, joined=joined_text)[["country_display", "iso3", "framework", "member", "joined"]]
+    grid = pd.MultiIndex.from_product(
+        [sorted(members["country_display"].unique()), sorted(rows["framework"].unique())], names=["country_display", "framework"]
+    ).to_frame(index=False)
+    matrix = grid.merge(members, on=["country_display", "framework"], how="left")
+    matrix["member"] = matrix["member"].fillna(False).astype(bool)
+    matrix["joined"] = matrix["joined"].fillna("")
+    matrix["iso3"] = matrix.groupby("country_display")["iso3"].transform(lambda s: s.dropna().iloc[0])
+    matrix = matrix.rename(columns={"country_display": "country"})
+    matrix["highlight"] = matrix["iso3"].isin(["IND", "JPN"])
+    return matrix
+
+
+def lists_overlap(lists: pd.DataFrame) -> pd.DataFrame:
+    """Mineral × {India, Japan}: ``on_list`` and ``status`` (on both lists / India only / Japan only).
+
+    Names are harmonised to USGS commodities first (Japan's platinum and palladium both count
+    as platinum-group metals), so each mineral appears once per list.
+    """
+    on = lists[["country", "mineral_std"]].drop_duplicates().assign(on_list=True)
+    grid = pd.MultiIndex.from_product([sorted(on["mineral_std"].unique()), ["India", "Japan"]],
+                                      names=["mineral_std", "country"]).to_frame(index=False)
+    merged = grid.merge(on, on=["mineral_std", "country"], how="left")
+    merged["on_list"] = merged["on_list"].fillna(False).astype(bool)
+    count = merged.groupby("mineral_std")["on_list"].transform("sum")
+    first = merged[merged["on_list"]].groupby("mineral_std")["country"].first()
+    merged["status"] = [
+        "on both lists" if c == 2 else f"{first[m]} only" for m, c in zip(merged["mineral_std"], count)
+    ]
+    return merged.rename(columns={"mineral_std": "mineral"})
+
+
+def _source_of(frame_name: str) -> str:
+    return {
+        "events": "Sourced events compiled from public reports, one source per event (data/raw/partnership/events.csv)",
+        "frameworks": "Framework memberships compiled from public reports (data/raw/partnership/frameworks.csv)",
+        "lists": "India Ministry of Mines (2023) and Japan's rare-metal list, via data/raw/partnership/critical_mineral_lists.csv",
+    }[frame_name]
+
+
+def partnership(as_of: str = "2025-12-31") -> Partnership:
+    """Timeline, milestones, framework membership on ``as_of`` and the overlap of critical lists."""
+    try:
+        when = pd.Timestamp(as_of)
+    except (TypeError, ValueError):
+        raise ParameterError(f"as_of must be a date YYYY-MM-DD, got {as_of!r}") from None
+    events = load_events()
+    frameworks = load_frameworks()
+    lists = load_critical_mineral_lists()
+    milestones = milestone_table(events)
+    counts = events["category"].value_counts()
+    bilateral = events[events["countries"].map(lambda c: set(c) == {"India", "Japan"})]
+    since_dialogue = bilateral[bilateral["date_start"] >= pd.Timestamp("2024-11-27")]
+    membership = membership_matrix(frameworks, when)
+    both_frameworks = sorted(
+        set(membership.loc[membership["member"] & (membership["iso3"] == "IND"), "framework"])
+        & set(membership.loc[membership["member"] & (membership["iso3"] == "JPN"), "framework"])
+    )
+    overlap = lists_overlap(lists)
+    both = sorted(overlap.loc[overlap["status"] == "on both lists", "mineral"].unique(),
+                  key=lambda m: (m not in PRIORITY_MINERALS, m))
+    comp = complementarity(load_usgs(), lists, load_trade())
+    india_reserves = comp[comp["india_reserves_t"].notna() & (comp["india_reserves_t"] > 0)]
+
+    findings = [
+        f"The events file holds {count_noun(len(events), 'sourced event')} from {events['date'].iloc[0][:4]} to "
+        f"{events['date'].iloc[-1][:4]}; {len(bilateral)} are strictly bilateral India–Japan steps, "
+        f"{len(since_dialogue)} of them since the first Dialogue on Economic Security (27 November 2024).",
+        f"On {when.date()}, India and Japan were both members of {count_noun(len(both_frameworks), 'framework')}: "
+        f"{join_names(both_frameworks)}.",
+        f"{count_noun(len(both), 'mineral')} are on both countries' critical lists, among them "
+        f"{join_names([m.lower() for m in both[:6]])}"
+        + ("…" if len(both) > 6 else "") + ".",
+    ]
+    if len(india_reserves):
+        parts = [f"{row.mineral.lower()} ({fmt_tonnes(row.india_reserves_t)}, {fmt_share(row.india_reserves_share, 1)} of world reserves)"
+                 for row in india_reserves.itertuples()]
+        findings.append(f"Of the minerals on both lists, India holds reported reserves of {join_names(parts)}.")
+    caveats = [
+        "Events come mostly from news reports and trade press that reproduce official statements; official "
+        "government pages were largely unavailable when the file was compiled (see data/raw/partnership/SOURCES.md).",
+        "Dates known only to the month or year are drawn at the first day of that month or year.",
+        "Japan's list is its 31 prioritised rare-metal types (2009 strategy); the current 34-mineral JOGMEC "
+        "stockpiling list could not be sourced in full.",
+    ]
+    return Partnership(
+        as_of=when,
+        events=events,
+        milestones=milestones,
+        category_counts=counts,
+        membership=membership,
+        lists_overlap=overlap,
+        both_lists=both,
+        complementarity=comp,
+        complementarity_table=complementarity_display(comp),
+        findings=findings,
+        caveats=caveats,
+        events_source=_source_of("events"),
+        frameworks_source=_source_of("frameworks"),
+        lists_source=_source_of("lists"),
+    )
+
+
+def complementarity_display(comp: pd.DataFrame) -> pd.DataFrame:
+    """Display version of :func:`analysis.indicators.partners.complementarity` (units in headers)."""
+    def with_share(value: float, share: float) -> str:
+        return "n/a" if value != value else f"{fmt_tonnes(value)} ({fmt_share(share, 1)})"
+
+    return pd.DataFrame({
+        "Mineral": comp["mineral"],
+        "India production, t (world share)": [with_share(v, s) for v, s in zip(comp["india_production_t"], comp["india_production_share"])],
+        "India reserves, t (world share)": [with_share(v, s) for v, s in zip(comp["india_reserves_t"], comp["india_reserves_share"])],
+        "Japan imports 2023, USD": comp["japan_imports_usd"].map(fmt_usd),
+        "Japan net import ratio": comp["japan_net_import_ratio"].map(fmt_share),
+        "China share of world production": comp["china_production_share"].map(fmt_share),
+        "China share of Japan's imports": comp["china_share_japan_imports"].map(fmt_share),
+    })
+
+
+def events_table(events: pd.DataFrame) -> pd.DataFrame:
+    """Chronological display table: date as published, category, event, source title and URL."""
+    return pd.DataFrame({
+        "Date": events["date"],
+        "Category": events["category"],
+        "Event": events["event"],
+        "Source": events["source_title"],
+        "source_url": events["source_url"],
+    })
+
