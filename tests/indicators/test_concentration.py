@@ -251,3 +251,15 @@ def test_world_reserves_to_production_of_cobalt_from_raw(usgs):
     table = reserves_to_production(usgs, "Cobalt", 2024).set_index("iso3")
     assert table.loc["WLD", "rp_years"] == pytest.approx(reserves / production)
     assert np.isfinite(table.loc["COD", "rp_years"])
+
+
+def test_reserves_to_production_picks_a_series_where_usgs_has_several():
+    # SYNTHETIC: two production series (X and Y content) and reserves on the X rows only
+    x = synthetic_usgs({"AAA": 10}, world=10).assign(type="Mine production, X content")
+    y = synthetic_usgs({"AAA": 40}, world=40).assign(type="Mine production, Y content")
+    reserves = synthetic_usgs({"AAA": 800}, world=800, measure="reserves").assign(type="Mine production, X content")
+    frame = pd.concat([x, y, reserves], ignore_index=True)
+    with pytest.raises(ParameterError, match="several series; choose usgs_type from: Mine production, X content; Mine production, Y content"):
+        reserves_to_production(frame, "Testium", 2024)
+    table = reserves_to_production(frame, "Testium", 2024, usgs_type="Mine production, Y content").set_index("iso3")
+    assert table.loc["AAA", "rp_years"] == pytest.approx(800 / 40)

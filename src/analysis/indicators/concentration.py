@@ -361,7 +361,15 @@ def top_producers(result: Concentration, n: int = 8) -> pd.DataFrame:
     return top
 
 
-def reserves_to_production(usgs: pd.DataFrame, mineral: str, year: int = 2024, *, production_measure: str = "mine_production") -> pd.DataFrame:
+def reserves_to_production(
+    usgs: pd.DataFrame,
+    mineral: str,
+    year: int = 2024,
+    *,
+    production_measure: str = "mine_production",
+    usgs_type: str | None = None,
+    reserves_type: str | None = None,
+) -> pd.DataFrame:
     """Reserves-to-production ratio in years, per country and for the world.
 
     R/P = reserves (t) / annual production (t) of the same year: how many years current output
@@ -369,10 +377,13 @@ def reserves_to_production(usgs: pd.DataFrame, mineral: str, year: int = 2024, *
     and prices). Columns ``iso3``, ``country``, ``entity_kind``, ``reserves_t``,
     ``production_t``, ``rp_years`` (NaN where either side is missing or production is 0),
     ``reserves_status`` (``lower_bound`` rows give a lower bound on R/P).
+
+    ``usgs_type`` / ``reserves_type`` pick the production / reserves series where USGS has
+    several (e.g. platinum and palladium); both default to the only series there is.
     """
     keys = ["iso3", "country", "entity_kind"]
-    reserves = series(usgs, mineral, "reserves", year)
-    production = series(usgs, mineral, production_measure, year)
+    reserves = series(usgs, mineral, "reserves", year, reserves_type)
+    production = series(usgs, mineral, production_measure, year, usgs_type)
     total = lambda values: values.sum(min_count=1)  # noqa: E731 — all-missing stays NaN, not 0
     r = reserves.groupby(keys, as_index=False).agg(reserves_t=("value_t", total), reserves_status=("value_status", "first"))
     p = production.groupby(keys, as_index=False).agg(production_t=("value_t", total))
