@@ -68,14 +68,17 @@ class Concentration:
 
     @property
     def leader_iso3(self) -> str:
+        """ISO alpha-3 of the largest supplier."""
         return str(self.shares["iso3"].iloc[0])
 
     @property
     def leader(self) -> str:
+        """Display name of the largest supplier."""
         return str(self.shares["country"].iloc[0])
 
     @property
     def leader_share(self) -> float:
+        """Largest supplier's share (0–1) of the world total."""
         return float(self.shares["share"].iloc[0])
 
     def share_of(self, iso3: str) -> float:

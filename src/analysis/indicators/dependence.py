@@ -235,6 +235,7 @@ def supplier_share_table(
         return np.where(counts > 0, sums, np.nan)
 
     def count(mask: np.ndarray) -> np.ndarray:
+        """Number of masked rows per group."""
         return np.bincount(ids, weights=mask, minlength=n_groups).astype(np.int64)
 
     detail = ~is_world
@@ -523,14 +524,17 @@ class ExportConcentration:
 
     @property
     def leader_iso3(self) -> str:
+        """ISO alpha-3 (or Comtrade area code) of the largest exporter."""
         return str(self.shares["exporter_iso3"].iloc[0])
 
     @property
     def leader(self) -> str:
+        """Display name of the largest exporter."""
         return str(self.shares["exporter"].iloc[0])
 
     @property
     def leader_share(self) -> float:
+        """Largest exporter's share (0–1) of reported exports."""
         return float(self.shares["share"].iloc[0])
 
     def share_of(self, iso3: str) -> float:

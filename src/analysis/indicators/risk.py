@@ -255,6 +255,7 @@ class SupplyRisk:
 
     @property
     def core_upper(self) -> float:
+        """Bracketed HHI term before the recycling and substitution factors (upper bound)."""
         return _core(self.hhi_wgi_gs_upper, self.hhi_wgi_sourcing_upper, self.import_reliance)
 
     def to_row(self) -> dict[str, object]:
