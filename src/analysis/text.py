@@ -27,10 +27,18 @@ def fmt_number(value: float | int | None, decimals: int = 0) -> str:
     return f"{value:,.{decimals}f}"
 
 
-def fmt_share(share: float | None, decimals: int = 0) -> str:
-    """0–1 fraction → per cent: ``0.6923`` → ``"69%"`` (``decimals=1`` → ``"69.2%"``)."""
+def fmt_share(share: float | None, decimals: int | None = None) -> str:
+    """0–1 fraction → per cent: ``0.6923`` → ``"69%"``; ``decimals=1`` → ``"69.2%"``.
+
+    By default small non-zero shares keep one decimal (``0.004`` → ``"0.4%"``, and below 0.05 %
+    ``"<0.1%"``) so that a real but small share never reads as "0%".
+    """
     if _missing(share):
         return MISSING
+    if decimals is None:
+        if 0 < abs(share) < 0.0005:
+            return "<0.1%"
+        decimals = 1 if 0 < abs(share) < 0.01 else 0
     return f"{100 * share:,.{decimals}f}%"
 
 
