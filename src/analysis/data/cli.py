@@ -168,11 +168,15 @@ def cmd_diff(args: argparse.Namespace) -> int:
             print(f"  {record.text}")
             if record.note:
                 print(f"      {record.note}")
-    new = table[table["status"] == "new"]
-    removed = table[table["status"] == "removed"]
+        added = table[(table["metric"] == metric) & (table["status"] == "new")]
+        if len(added):  # figures that exist only now (e.g. a pull's new products or years), latest first
+            print(f"  new figures: {len(added)}, latest {min(len(added), args.top)}:")
+            for record in added.sort_values(["year", "subject"], ascending=[False, True], kind="stable").head(args.top).itertuples():
+                print(f"  {record.text}")
+    series = table[table["metric"] == "series"]
+    new, removed = series[series["status"] == "new"], series[series["status"] == "removed"]
     if len(new):
-        examples = "; ".join(f"{r.mineral} {r.measure.replace('_', ' ')} {r.year}".strip() for r in new.head(4).itertuples())
-        print(f"\nnew series: {len(new)} (e.g. {examples})")
+        print(f"\nnew series: {len(new)} (e.g. {'; '.join(new['subject'].head(3))})")
     if len(removed):
-        print(f"series no longer in the data: {len(removed)}")
+        print(f"series no longer in the data: {len(removed)} (e.g. {'; '.join(removed['subject'].head(3))})")
     return 0

@@ -212,8 +212,10 @@ def call_client(query: ComtradeQuery, key: str) -> pd.DataFrame:
     said = _redact(printed.getvalue().strip(), key)
     if frame is None:
         if said.startswith("Request error"):
+            reason = said.removeprefix("Request error:").strip()
+            cause = re.search(r"\(Caused by (.*)\)\s*$", reason, flags=re.S)
             raise RefreshError(
-                f"cannot reach the UN Comtrade API at comtradeapi.un.org ({_short(said.removeprefix('Request error:').strip(), 200)}); "
+                f"cannot reach the UN Comtrade API at comtradeapi.un.org ({_short(cause[1] if cause else reason, 200)}); "
                 "check the network connection and try again — nothing was written"
             )
         detail = said
