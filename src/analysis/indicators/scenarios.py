@@ -274,7 +274,7 @@ def disruption_curve(
     year: int = 2024,
     *,
     supplier: str = "CHN",
-    cuts: Iterable[float] = tuple(np.round(np.linspace(0.0, 1.0, 11), 2)),
+    cuts: Iterable[float] = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0),
     expansions: Iterable[float] = (0.0,),
     partners: Sequence[str] = DEFAULT_PARTNERS,
     usgs_type: str | None = None,
