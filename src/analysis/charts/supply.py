@@ -34,6 +34,28 @@ def _tonne_axis(max_value: float, title: str) -> alt.Axis:
     return alt.Axis(title=title, format=",.0f" if max_value < 1e6 else "~s", tickCount=5)
 
 
+def _ranked_bars(top: pd.DataFrame, *, axis_title: str, value_label: str, share_label: str) -> alt.LayerChart:
+    """Horizontal bars in the order of ``top`` (largest first), coloured by role, share labels at the ends."""
+    data = top.assign(role=_roles(top), label=top["share"].map(fmt_share))
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("country:N", sort=data["country"].tolist(), title=None),
+            x=alt.X("value_t:Q", axis=_tonne_axis(data["value_t"].max(), axis_title)),
+            color=_role_colour(data["role"]),
+            tooltip=[
+                alt.Tooltip("country:N", title="Country"),
+                alt.Tooltip("value_t:Q", title=value_label, format=",.0f"),
+                alt.Tooltip("share:Q", title=share_label, format=".1%"),
+            ],
+        )
+        .properties(width=520, height=max(160, 26 * len(data)))
+    )
+    labels = bars.mark_text(align="left", dx=4).encode(text=alt.Text("label:N"), color=alt.value("#333333"))
+    return bars + labels
+
+
 def producers_bar(
     top: pd.DataFrame, *, mineral: str, measure_label: str, year: int, unit_note: str, source: str
 ) -> alt.VConcatChart:
@@ -42,34 +64,16 @@ def producers_bar(
     ``top`` columns: ``country``, ``iso3``, ``value_t``, ``share``. ``unit_note`` qualifies the
     tonnes ("rare-earth-oxide equivalent").
     """
-    data = top.assign(role=_roles(top), order=range(len(top)))
-    leader = data.iloc[0]
-    chart = (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            y=alt.Y("country:N", sort=data["country"].tolist(), title=None),
-            x=alt.X("value_t:Q", axis=_tonne_axis(data["value_t"].max(), f"Tonnes ({unit_note})")),
-            color=_role_colour(data["role"]),
-            tooltip=[
-                alt.Tooltip("country:N", title="Country"),
-                alt.Tooltip("value_t:Q", title="Tonnes", format=",.0f"),
-                alt.Tooltip("share:Q", title="Share of world", format=".1%"),
-            ],
-        )
-        .properties(width=520, height=max(160, 26 * len(data)))
-    )
-    labels = chart.mark_text(align="left", dx=4, color="#333333").encode(
-        text=alt.Text("share:Q", format=".0%"), color=alt.value("#333333")
-    )
+    leader = top.iloc[0]
+    named = int((top["iso3"] != "ROW").sum())
     return publish(
-        chart + labels,
+        _ranked_bars(top, axis_title=f"Tonnes ({unit_note})", value_label="Tonnes", share_label="Share of world"),
         title=f"{mineral}: world {measure_label} by country, {year}",
         subtitle=f"Tonnes ({unit_note}), {year}; labels give the share of the world total",
         source=source,
         description=(
-            f"Bar chart of {mineral.lower()} {measure_label} in {year} for the {len(data) - int(data['role'].eq('Rest of world').any())} "
-            f"largest producers and the rest of the world. {leader['country']} leads with "
+            f"Bar chart of {mineral.lower()} {measure_label} in {year} for the {named} largest producers"
+            f"{' and the rest of the world' if named < len(top) else ''}. {leader['country']} leads with "
             f"{fmt_tonnes(leader['value_t'])} ({fmt_share(leader['share'])})."
         ),
         csv_name=f"{mineral}-{measure_label}-{year}-producers",
@@ -78,26 +82,9 @@ def producers_bar(
 
 def reserves_bar(top: pd.DataFrame, *, mineral: str, year: int, unit_note: str, source: str) -> alt.VConcatChart:
     """Horizontal bars of the largest reserve holders plus "Rest of world" (``top_producers`` of reserves)."""
-    data = top.assign(role=_roles(top), order=range(len(top)))
-    leader = data.iloc[0]
-    chart = (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            y=alt.Y("country:N", sort=data["country"].tolist(), title=None),
-            x=alt.X("value_t:Q", axis=_tonne_axis(data["value_t"].max(), f"Tonnes ({unit_note})")),
-            color=_role_colour(data["role"]),
-            tooltip=[
-                alt.Tooltip("country:N", title="Country"),
-                alt.Tooltip("value_t:Q", title="Reserves (t)", format=",.0f"),
-                alt.Tooltip("share:Q", title="Share of world reserves", format=".1%"),
-            ],
-        )
-        .properties(width=520, height=max(160, 26 * len(data)))
-    )
-    labels = chart.mark_text(align="left", dx=4).encode(text=alt.Text("share:Q", format=".0%"), color=alt.value("#333333"))
+    leader = top.iloc[0]
     return publish(
-        chart + labels,
+        _ranked_bars(top, axis_title=f"Tonnes ({unit_note})", value_label="Reserves (t)", share_label="Share of world reserves"),
         title=f"{mineral}: reserves by country, {year}",
         subtitle=f"Tonnes ({unit_note}), reserves as of {year}; labels give the share of world reserves",
         source=source,

@@ -6,8 +6,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.data import load_usgs
+from analysis.data import load_all_reporters_2023, load_frameworks, load_political_stability, load_quad_imports, load_usgs
+from analysis.data.minerals import HS_PRODUCTS
 from analysis.errors import ParameterError
+from analysis.indicators.dependence import export_concentration, export_concentration_table, import_dependence
+from analysis.indicators.partners import bloc_shares
+from analysis.indicators.risk import SupplyRisk, governance_from_stability, supply_risk, supply_risk_sensitivity
 from analysis.indicators.concentration import (
     MEASURE_LABELS,
     Concentration,
@@ -16,7 +20,8 @@ from analysis.indicators.concentration import (
     top_producers,
 )
 from analysis.reports.common import unit_note, usgs_source
-from analysis.text import count_noun, fmt_hhi_range, fmt_share, fmt_tonnes, fmt_years, hhi_band, join_names
+from analysis.data.countries import display_name
+from analysis.text import count_noun, fmt_hhi, fmt_hhi_range, fmt_share, fmt_tonnes, fmt_usd, fmt_years, hhi_band, join_names
 
 FOCUS = {"CHN": "China", "IND": "India", "JPN": "Japan"}
 
@@ -38,8 +43,17 @@ class MineralProfile:
     reserves_to_production: pd.DataFrame | None
     rp_table: pd.DataFrame | None
     position: pd.DataFrame
+    blocs: pd.DataFrame
+    exports: pd.DataFrame
+    exports_table: pd.DataFrame
+    main_export: object | None
+    china_imports: pd.DataFrame
+    risk: SupplyRisk | None
+    risk_grid: pd.DataFrame | None
     findings: list[str]
     caveats: list[str]
+    trade_source: str
+    imports_source: str
 
 
 def primary_measure(usgs: pd.DataFrame, mineral: str, year: int) -> str:
@@ -102,6 +116,16 @@ def mineral_profile(mineral: str, year: int = 2024, usgs: pd.DataFrame | None = 
     findings.append(_country_sentence(production, reserves, rp, "JPN", "Japan", label))
     if reserves is not None:
         findings.append(_reserves_sentence(production, reserves, label))
+    blocs = _blocs(usgs, mineral, measure, year)
+    exports, main_export = _exports(mineral)
+    china_imports = _china_imports(mineral)
+    risk, grid = _risk(usgs, mineral, measure, year)
+    if risk is not None:
+        findings.append(
+            f"On the EU method's global-supply term, with the worst-case assumptions of no recycling and no substitute, "
+            f"supply risk is {risk.sr_upper:.1f} (the EU counts 1 or more towards criticality); governance here is "
+            f"WGI political stability only."
+        )
     caveats = list(production.notes[:-1]) + ([*reserves.notes[:-1]] if reserves is not None else [])
     if series_rows["estimated"].any():
         caveats.append(f"USGS values for {year} are estimates (MCS 'e') where the edition was published early in {year + 1}.")
@@ -119,9 +143,82 @@ def mineral_profile(mineral: str, year: int = 2024, usgs: pd.DataFrame | None = 
         reserves_to_production=rp,
         rp_table=_rp_table(rp) if rp is not None else None,
         position=position,
+        blocs=blocs,
+        exports=exports,
+        exports_table=_exports_display(exports),
+        main_export=main_export,
+        china_imports=china_imports,
+        risk=risk,
+        risk_grid=grid,
         findings=findings,
         caveats=caveats,
+        trade_source="UN Comtrade Database: 2023 trade of all reporters, partner World (hpham210/critical-minerals-risk-index)",
+        imports_source="UN Comtrade Database: imports by reporter from World and from China (areeshafirdaus01/quad-critical-minerals-supply-chain)",
     )
+
+
+def _exports_display(exports: pd.DataFrame) -> pd.DataFrame:
+    if exports.empty:
+        return exports
+    return pd.DataFrame({
+        "HS code": exports["hs_code"],
+        "Product": exports["description"],
+        "Reported exports": exports["total"].map(fmt_usd),
+        "Exporters": exports["n_exporters"],
+        "Largest": [f"{display_name(l)} ({fmt_share(s)})" for l, s in zip(exports["leader"], exports["leader_share"])],
+        "Top 3": exports["top_k_share"].map(fmt_share),
+        "HHI": exports["hhi"].map(fmt_hhi),
+        "Coverage of world imports": exports["coverage_ratio"].map(fmt_share),
+    })
+
+
+def _blocs(usgs: pd.DataFrame, mineral: str, measure: str, year: int) -> pd.DataFrame:
+    """Share of world production and reserves held by MSP partners, the Quad and India–Japan."""
+    frameworks = load_frameworks()
+    frames = [
+        bloc_shares(usgs, frameworks, bloc, as_of=f"{year + 1}-12-31", minerals=[mineral], measures=[measure, "reserves"], year=year)
+        for bloc in ("MSP", "Quad", "India–Japan")
+    ]
+    table = pd.concat(frames, ignore_index=True)
+    table["measure_label"] = table["measure"].map(lambda m: MEASURE_LABELS[m].capitalize())
+    return table
+
+
+def _exports(mineral: str) -> tuple[pd.DataFrame, object | None]:
+    """Exporter concentration (2023) of the mineral's processed and metal products."""
+    codes = [p.code for p in HS_PRODUCTS.values() if p.mineral == mineral and p.stage in ("processed", "metal", "battery")]
+    trade = load_all_reporters_2023()
+    table = export_concentration_table(trade[trade["hs_code"].isin(codes)])
+    if table.empty:
+        return table, None
+    table = table.assign(
+        description=table["hs_code"].map(lambda c: HS_PRODUCTS[c].description),
+        stage=table["hs_code"].map(lambda c: HS_PRODUCTS[c].stage),
+    )
+    # The main product is the most traded processed or metal product; batteries only if nothing else.
+    ranked = table.assign(is_battery=table["stage"].eq("battery")).sort_values(["is_battery", "total"], ascending=[True, False])
+    main_code = ranked["hs_code"].iloc[0]
+    return table.reset_index(drop=True), export_concentration(trade, main_code)
+
+
+def _china_imports(mineral: str) -> pd.DataFrame:
+    """India's and Japan's imports of the mineral's products from China over time (where the data have them)."""
+    quad = load_quad_imports()
+    frames = []
+    for iso3, name in (("IND", "India"), ("JPN", "Japan")):
+        frame = import_dependence(quad, iso3, mineral=mineral) if (quad["mineral"] == mineral).any() else pd.DataFrame()
+        if len(frame):
+            frames.append(frame.assign(country=name))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _risk(usgs: pd.DataFrame, mineral: str, measure: str, year: int) -> tuple[SupplyRisk | None, pd.DataFrame | None]:
+    governance = governance_from_stability(load_political_stability())
+    try:
+        risk = supply_risk(usgs, governance, mineral, measure, year)
+    except ParameterError:
+        return None, None
+    return risk, supply_risk_sensitivity(risk)
 
 
 def _rp_table(rp: pd.DataFrame, n: int = 10) -> pd.DataFrame:
