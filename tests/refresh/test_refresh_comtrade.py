@@ -88,7 +88,11 @@ def test_replayed_pull_adds_data_that_the_import_shares_then_show(before_quad, c
     # and `econsec data diff` reports the new import shares
     assert main(["data", "diff"]) == 0
     diff = capsys.readouterr().out
-    assert f"resources added: {entry['name']}" in diff and "new series:" in diff
+    keys = {p: {(r["reporterISO"], r["cmdCode"], r["refYear"]) for r in expected if r["partnerCode"] == p} for p in (0, 156)}
+    assert f"resources added: {entry['name']}" in diff
+    assert f"new figures: {len(keys[0] & keys[156])}" in diff
+    latest = xlsx_value("p3 minerals quad china.xlsx", "JPN", "2504", 2024) / xlsx_value("p3 minerals quad world.xlsx", "JPN", "2504", 2024)
+    assert f"China's share of Japan imports of HS 2504 (Graphite; natural) 2024: — → {latest:.1%}" in diff  # latest year first
 
 
 def test_no_key_stops_before_calling_the_api(before_quad, comtrade_server, capsys):
