@@ -108,7 +108,7 @@ def publish(
     The source line is the bottom-oriented title of a one-element ``vconcat`` around the chart,
     so it is part of the chart everywhere (notebook, HTML, SVG in PDF).
     """
-    if not source.lower().startswith("source"):
+    if not source.lower().startswith(("source:", "sources:")):
         source = f"Source: {source}"
     inner = chart.properties(title=alt.TitleParams(text=title, subtitle=subtitle))
     wrapped = alt.vconcat(inner).properties(

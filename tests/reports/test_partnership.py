@@ -1,0 +1,66 @@
+"""Partnership report: every required milestone with a source; memberships; lists; escaping."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis import report
+from analysis.reports.partnership import MILESTONES, lists_overlap, partnership
+from tests.reports.notebook_runner import assert_publishable, charts, execute, html_text
+
+
+@pytest.fixture(scope="module")
+def p():
+    return partnership("2025-12-31")
+
+
+def test_every_required_milestone_is_sourced(p):
+    assert set(p.milestones["milestone"]) == {label for label, _ in MILESTONES}
+    assert p.milestones["source_url"].str.startswith("http").all()
+    summit = p.milestones[p.milestones.milestone.str.startswith("15th")]
+    assert "2025-08-29" in set(summit.date)
+    dialogue = p.milestones[p.milestones.milestone == "First Dialogue on Economic Security"]
+    assert set(dialogue.date) == {"2024-11-27"}
+
+
+def test_membership_as_of_a_date(p):
+    m = p.membership
+    india_msp = m[(m.iso3 == "IND") & (m.framework == "MSP")].iloc[0]
+    assert india_msp.member and india_msp.joined == "2023-06"
+    early = partnership("2023-01-01").membership
+    assert not early[(early.iso3 == "IND") & (early.framework == "MSP")].member.iloc[0]
+
+
+def test_list_overlap_counts_each_mineral_once(raw_dir):
+    from analysis.data.partnership import read_critical_mineral_lists
+
+    lists = read_critical_mineral_lists(raw_dir / "partnership" / "critical_mineral_lists.csv")
+    overlap = lists_overlap(lists)
+    assert not overlap.duplicated(["mineral", "country"]).any()
+    both = set(overlap.loc[overlap.status == "on both lists", "mineral"])
+    india = set(lists.loc[lists.country == "India", "mineral_std"])
+    japan = set(lists.loc[lists.country == "Japan", "mineral_std"])
+    assert both == india & japan
+
+
+def test_event_text_is_escaped_never_markup():
+    import pandas as pd
+
+    hostile = pd.DataFrame({"Event": ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>'],
+                            "Source": ["a", "b"], "source_url": ["javascript:alert(1)", "https://example.org/?a=<b>"]})
+    html = report.table(hostile, links={"Source": "source_url"}).data
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html and "javascript:" not in html
+    assert 'href="https://example.org/?a=&lt;b&gt;"' in html
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("as_of", ["2025-12-31", "2023-01-01"])
+def test_notebook_runs(tmp_path, as_of):
+    nb = execute("partnership", tmp_path, as_of=as_of)
+    specs = charts(nb)
+    assert len(specs) == 3
+    assert_publishable(specs)
+    text = html_text(nb)
+    for label, _ in MILESTONES:
+        assert label.replace("–", "&ndash;") in text or label in text
