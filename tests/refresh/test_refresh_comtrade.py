@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from analysis.cli import main
-from analysis.data.changes import china_import_shares
+from analysis.data.changes import changes_since, china_import_shares, largest_changes
 from analysis.data.comtrade import load_trade
 
 from .refresh_helpers import QUAD, assert_no_staging_left, assert_package_valid, tree_digest
@@ -93,6 +93,9 @@ def test_replayed_pull_adds_data_that_the_import_shares_then_show(before_quad, c
     assert f"new figures: {len(keys[0] & keys[156])}" in diff
     latest = xlsx_value("p3 minerals quad china.xlsx", "JPN", "2504", 2024) / xlsx_value("p3 minerals quad world.xlsx", "JPN", "2504", 2024)
     assert f"China's share of Japan imports of HS 2504 (Graphite; natural) 2024: — → {latest:.1%}" in diff  # latest year first
+    recent = largest_changes(changes_since(), 3, include_new=True)
+    assert len(recent) == 3 and recent["old"].isna().all() and set(recent["year"]) == {2024}
+    assert set(recent["metric"]) == {"China's share of imports"}
 
 
 def test_no_key_stops_before_calling_the_api(before_quad, comtrade_server, capsys):
@@ -198,3 +201,12 @@ def test_bad_arguments_name_the_value_and_the_valid_ones(project, monkeypatch, c
     assert main(argv) == 2
     assert message in capsys.readouterr().err
     assert tree_digest(project.data) == before
+
+
+def test_partners_all_asks_for_every_partner(before_quad, comtrade_server, monkeypatch):
+    monkeypatch.setenv("COMTRADE_API_KEY", KEY)
+    assert main([*PULL, "--partners", "all", "--flows", "M,X"]) == 0
+    _, _, fields = comtrade_server.calls[0]
+    assert "partnerCode" not in fields and fields["flowCode"] == "M,X"
+    entry = next(e for e in before_quad.package()["resources"] if e["name"].startswith("comtrade-pull-"))
+    assert "--partners all --flows M,X" in entry["econsec"]["command"]

@@ -266,10 +266,21 @@ def what_changed(
     return table[COLUMNS].reset_index(drop=True)
 
 
-def largest_changes(changes: pd.DataFrame, n: int = 5) -> pd.DataFrame:
-    """The ``n`` largest *changed* figures of each metric (new and removed series left out)."""
-    changed = changes[changes["status"] == "changed"]
-    return changed.groupby("metric", sort=False).head(n).reset_index(drop=True)
+def largest_changes(changes: pd.DataFrame, n: int = 5, *, include_new: bool = False) -> pd.DataFrame:
+    """The ``n`` largest *changed* figures of each metric (new and removed series left out).
+
+    With ``include_new``, also the ``n`` latest figures that exist only in the new state (a
+    pull's new products or years: ``old`` is NaN), after the changed ones of the same metric.
+    """
+    changed = changes[(changes["status"] == "changed") & (changes["metric"] != "series")]
+    picked = changed.groupby("metric", sort=False).head(n)
+    if include_new:
+        new = changes[(changes["status"] == "new") & (changes["metric"] != "series")]
+        new = new.sort_values(["year", "subject"], ascending=[False, True], kind="stable").groupby("metric", sort=False).head(n)
+        picked = pd.concat([picked, new])
+        picked = picked.assign(_m=picked["metric"].map({m: i for i, m in enumerate(METRICS)})).sort_values("_m", kind="stable")
+        picked = picked.drop(columns="_m")
+    return picked.reset_index(drop=True)
 
 
 def changes_since(reference: str | None = None, *, data_dir: Path | None = None) -> pd.DataFrame:
