@@ -47,7 +47,8 @@ def test_withheld_value_is_excluded_not_zero():
     assert list(result.excluded["iso3"]) == ["DDD"]
     assert list(result.excluded["value_status"]) == ["withheld"]
     assert math.isnan(result.share_of("DDD"))
-    assert result.share_of("ZZZ") == 0.0  # not listed at all
+    assert math.isnan(result.share_of("ZZZ")) and not result.is_listed("ZZZ")  # not listed: unknown, not zero
+    assert result.is_listed("AAA")
     assert result.residual_share == pytest.approx(0.2)
     assert result.hhi_upper == pytest.approx(3600 + 400 + 400)
     assert any("DDD (withheld)" in note for note in result.notes)

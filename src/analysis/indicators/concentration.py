@@ -82,22 +82,23 @@ class Concentration:
         return float(self.shares["share"].iloc[0])
 
     def share_of(self, iso3: str) -> float:
-        """Share (0–1) of one country; 0.0 if it has a reported zero or is not listed; NaN if excluded."""
+        """Share (0–1) of one country; NaN when USGS gives no number for it.
+
+        A country USGS does not list (or lists with an empty, withheld or unavailable cell) has
+        an *unknown* share — its output, if any, is inside the residual — never 0. Countries
+        listed with a reported zero return 0.0.
+        """
         row = self.shares.loc[self.shares["iso3"] == iso3, "share"]
-        if len(row):
-            return float(row.iloc[0])
-        if iso3 in set(self.excluded.get("iso3", pd.Series(dtype=str))):
-            return float("nan")
-        return 0.0
+        return float(row.iloc[0]) if len(row) else float("nan")
 
     def value_of(self, iso3: str) -> float:
-        """Tonnes of one country (0.0 if not listed, NaN if excluded)."""
+        """Tonnes of one country; NaN when USGS gives no number for it (see :meth:`share_of`)."""
         row = self.shares.loc[self.shares["iso3"] == iso3, "value_t"]
-        if len(row):
-            return float(row.iloc[0])
-        if iso3 in set(self.excluded.get("iso3", pd.Series(dtype=str))):
-            return float("nan")
-        return 0.0
+        return float(row.iloc[0]) if len(row) else float("nan")
+
+    def is_listed(self, iso3: str) -> bool:
+        """Whether USGS gives a number (possibly zero) for the country in this series."""
+        return bool((self.shares["iso3"] == iso3).any())
 
     def to_row(self) -> dict[str, object]:
         """Flat summary for tables (one row per mineral in the briefing)."""

@@ -201,8 +201,8 @@ def disruption(
     :func:`~analysis.indicators.partners.bloc_members`). ``import_shares``: optional importers'
     shares of imports from the supplier for the exposure table.
 
-    Raises :class:`ParameterError` for an unknown series, a supplier whose value is withheld
-    (its loss cannot be sized), a cut outside [0, 1] or a negative expansion.
+    Raises :class:`ParameterError` for an unknown series, a supplier whose value is withheld or
+    that USGS does not list (its loss cannot be sized), a cut outside [0, 1] or a negative expansion.
     """
     cut = check.fraction("cut", cut)
     expansion = check.non_negative("expansion", expansion)
@@ -213,11 +213,15 @@ def disruption(
     if supplier in excluded:
         raise ParameterError(f"{supplier}'s {measure.replace('_', ' ')} of {mineral} in {year} is not reported as a number; the cut cannot be sized")
     supply = result.shares[["iso3", "value_t"]]
-    grid = shortfall_grid(supply, result.world_total_t, supplier, partners, [cut], [expansion]).iloc[0]
-    notes: list[str] = []
     listed = set(supply["iso3"].astype(str))
     if supplier not in listed:
-        notes.append(f"{supplier} has no reported {measure.replace('_', ' ')} of {mineral} in {year}: the cut removes nothing.")
+        # A supplier USGS does not list has an unknown output, not zero: a "cut" of it cannot be sized.
+        raise ParameterError(
+            f"USGS lists no {measure.replace('_', ' ')} of {mineral} for {supplier} in {year}; suppliers with a "
+            f"number: {', '.join(result.shares['iso3'].astype(str))}"
+        )
+    grid = shortfall_grid(supply, result.world_total_t, supplier, partners, [cut], [expansion]).iloc[0]
+    notes: list[str] = []
     absent = [p for p in partners if p not in listed]
     withheld = [p for p in absent if p in excluded]
     if withheld:

@@ -89,7 +89,7 @@ def mineral_profile(mineral: str, year: int = 2024, usgs: pd.DataFrame | None = 
         for measure_name, result in ((label.capitalize(), production), ("Reserves", reserves)):
             if result is None:
                 continue
-            listed = _listed(result, iso3)
+            listed = result.is_listed(iso3)
             position_rows.append({
                 "country": name,
                 "iso3": iso3,
@@ -244,12 +244,8 @@ def _reach_80(c: Concentration) -> str:
     return f"{count_noun(c.countries_to_80, 'country', 'countries')} together reach 80% of world supply."
 
 
-def _listed(c: Concentration, iso3: str) -> bool:
-    return bool((c.shares["iso3"] == iso3).any())
-
-
 def _china_sentence(c: Concentration, label: str) -> str:
-    if _listed(c, "CHN"):
+    if c.is_listed("CHN"):
         rank = int(c.shares.loc[c.shares["iso3"] == "CHN", "rank"].iloc[0])
         return f"China's share of world {label} was {fmt_share(c.share_of('CHN'))} (rank {rank})."
     return (
@@ -263,7 +259,7 @@ def _reserves_sentence(production: Concentration, reserves: Concentration, label
         "more" if reserves.hhi_lower > production.hhi_upper else "about as")
     china = ""
     if reserves.leader_iso3 != "CHN":
-        china = (f"; China holds {fmt_share(reserves.share_of('CHN'))}" if _listed(reserves, "CHN")
+        china = (f"; China holds {fmt_share(reserves.share_of('CHN'))}" if reserves.is_listed("CHN")
                  else "; USGS does not list China's reserves separately")
     return (
         f"Reserves are {comparison} concentrated than {label} (HHI {fmt_hhi_range(reserves.hhi_lower, reserves.hhi_upper)} "
@@ -282,8 +278,12 @@ def _lead_sentence(c: Concentration, mineral: str, label: str, year: int) -> str
 def _country_sentence(production: Concentration, reserves: Concentration | None, rp: pd.DataFrame | None,
                       iso3: str, name: str, label: str) -> str:
     value = production.value_of(iso3)
-    if value != value:  # NaN: withheld or not available
-        text = f"{name}'s {label} is not published (withheld or not available)"
+    excluded = production.excluded[production.excluded["iso3"] == iso3]
+    if len(excluded):
+        status = str(excluded["value_status"].iloc[0]).replace("_", " ")
+        text = f"USGS does not publish {name}'s {label} ({status})"
+    elif not production.is_listed(iso3):
+        text = f"USGS records no {label} for {name}"
     elif value > 0:
         rank = int(production.shares.loc[production.shares["iso3"] == iso3, "rank"].iloc[0])
         text = f"{name} produced {fmt_tonnes(value)} ({fmt_share(production.share_of(iso3), 1)} of the world, rank {rank})"
