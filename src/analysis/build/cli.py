@@ -243,6 +243,7 @@ def cmd_params(args: argparse.Namespace) -> int:
             "max": param.max,
             "help": param.help,
         })
+    domains.save()
     if args.json:
         print(json.dumps({"notebook": spec.id, "path": spec.relpath, "title": spec.title, "output": spec.output,
                           "group": spec.group, "parameters": described}, indent=1, ensure_ascii=False))

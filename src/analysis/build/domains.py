@@ -79,6 +79,7 @@ class DomainCache:
         self.store = store
         self.key = key
         self._values: dict[str, list[Any]] = {}
+        self._dirty = False
         if store is not None and store.exists():
             try:
                 saved = json.loads(store.read_text(encoding="utf-8"))
@@ -94,11 +95,13 @@ class DomainCache:
 
                 raise unknown_name(name, sorted(REGISTRY), "publications.toml", "domain")
             self._values[name] = list(REGISTRY[name][0]())
-            self._save()
+            self._dirty = True
         return self._values[name]
 
-    def _save(self) -> None:
-        if self.store is None:
+    def save(self) -> None:
+        """Keep computed values for the next run (called once validation has passed)."""
+        if self.store is None or not self._dirty:
             return
+        self._dirty = False
         self.store.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_text(self.store, json.dumps({"key": self.key, "values": self._values}, sort_keys=True))

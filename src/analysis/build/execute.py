@@ -156,30 +156,37 @@ class KernelPool:
         self._background: set[Future] = set()
         self._active: set[Any] = set()  # kernel managers of notebooks running now
         self._closed = False
+        self._lock = threading.Lock()
 
     # -- public, thread-safe API ------------------------------------------------------------
 
     def prestart(self, settings: KernelSettings) -> None:
         """Start a kernel for ``settings`` now, to be used by the next :meth:`run`."""
-        if settings not in self._spare and not self._closed:
-            self._spare[settings] = asyncio.run_coroutine_threadsafe(self._start(settings), self._loop)
+        with self._lock:
+            if settings not in self._spare and not self._closed:
+                self._spare[settings] = asyncio.run_coroutine_threadsafe(self._start(settings), self._loop)
 
     def run(self, nb: Any, settings: KernelSettings, *, prestart_next: bool = True) -> ExecResult:
-        """Execute ``nb`` (in place) in a fresh kernel; optionally start the next one meanwhile."""
-        started = self._spare.pop(settings, None)
+        """Execute ``nb`` (in place) in a fresh kernel.
+
+        With ``prestart_next``, the next kernel is started as soon as this one is ready (not
+        before: two kernels booting at once would only compete for the same cores).
+        """
+        with self._lock:
+            started = self._spare.pop(settings, None)
         if started is None:
             started = asyncio.run_coroutine_threadsafe(self._start(settings), self._loop)
-        if prestart_next:
-            self.prestart(settings)
-        return asyncio.run_coroutine_threadsafe(self._execute(started, nb, settings), self._loop).result()
+        after_ready = (lambda: self.prestart(settings)) if prestart_next else None
+        return asyncio.run_coroutine_threadsafe(self._execute(started, nb, settings, after_ready), self._loop).result()
 
     def close(self) -> None:
         """Kill spare kernels, wait for background shutdowns, stop the loop."""
         if self._closed:
             return
         self._closed = True
-        spares = list(self._spare.values())
-        self._spare.clear()
+        with self._lock:
+            spares = list(self._spare.values())
+            self._spare.clear()
 
         async def _close() -> None:
             for km in list(self._active):
@@ -230,7 +237,7 @@ class KernelPool:
         self._background.add(future)
         future.add_done_callback(self._background.discard)
 
-    async def _execute(self, started: Future, nb: Any, settings: KernelSettings) -> ExecResult:
+    async def _execute(self, started: Future, nb: Any, settings: KernelSettings, after_ready=None) -> ExecResult:
         from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError
 
@@ -254,6 +261,8 @@ class KernelPool:
         try:
             async with client.async_setup_kernel():
                 timings["kernel_ready"] = time.perf_counter() - t0
+                if after_ready is not None:
+                    after_ready()
                 msg_id = await _maybe(client.kc.kernel_info())
                 info = await client.async_wait_for_reply(msg_id)
                 if info is not None and "language_info" in info["content"]:

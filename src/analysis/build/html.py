@@ -61,19 +61,33 @@ def load_vega_bundle(cache_dir: str | None = None) -> str:
     import vl_convert
 
     version = getattr(vl_convert, "__version__", "unknown")
-    cached = Path(cache_dir) / f"vega-bundle-vl-convert-{version}.js" if cache_dir else None
-    if cached is not None and cached.exists():
-        bundle = cached.read_text(encoding="utf-8")
+    if not cache_dir:
+        bundle = _make_bundle()
     else:
-        bundle = vl_convert.javascript_bundle()
-        if "</script" in bundle.lower():  # would end the inline script early
-            bundle = bundle.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
-        if cached is not None:
-            from analysis.build.files import atomic_write_text
+        import fcntl
 
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_text(cached, bundle)
+        cached = Path(cache_dir) / f"vega-bundle-vl-convert-{version}.js"
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        # One process builds it, the others wait for the file (workers start together).
+        with open(cached.with_suffix(".lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if cached.exists():
+                bundle = cached.read_text(encoding="utf-8")
+            else:
+                from analysis.build.files import atomic_write_text
+
+                bundle = _make_bundle()
+                atomic_write_text(cached, bundle)
     _BUNDLE = bundle
+    return bundle
+
+
+def _make_bundle() -> str:
+    import vl_convert
+
+    bundle = vl_convert.javascript_bundle()
+    if "</script" in bundle.lower():  # would end the inline script early
+        bundle = bundle.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
     return bundle
 
 

@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -82,7 +83,10 @@ def domain_cache(project: Project, inputs: BuildInputs) -> DomainCache:
 
 def load_reports(project: Project, inputs: BuildInputs, names: Sequence[str] = (), overrides: Sequence[str] = ()) -> list[Report]:
     matrix = load_matrix(project.root)
-    return select_reports(matrix, domain_cache(project, inputs), names, overrides)
+    domains = domain_cache(project, inputs)
+    selected = select_reports(matrix, domains, names, overrides)
+    domains.save()
+    return selected
 
 
 def check_formats(formats: Sequence[str]) -> tuple[str, ...]:
@@ -233,7 +237,8 @@ def commit_result(project: Project, inputs: BuildInputs, decision: Decision, job
             "charts": result.charts.get(fmt, 0),
         }
         outcome.outputs.append(str(path.relative_to(project.root)))
-    entry.update(status="ok", outputs=outputs, seconds=round(result.timings.get("total", 0.0), 3))
+    entry.update(status="ok", outputs=outputs, seconds=round(result.timings.get("total", 0.0), 3),
+                 timings={k: round(v, 3) for k, v in sorted(result.timings.items())}, worker=result.worker)
     entry.pop("failure", None)
     write_entry(project, entry)
     (project.failed / f"{report.stem}.ipynb").unlink(missing_ok=True)
@@ -276,8 +281,16 @@ class LocalPool:
     """N worker processes fed one job at a time (so each knows whether to pre-start a kernel)."""
 
     def __init__(self, size: int, prestart: KernelSettings | None) -> None:
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        self.context = multiprocessing.get_context(method)
+        # fork is fastest and safe while the caller runs no other thread (the CLI); otherwise
+        # forkserver starts workers from a clean single-threaded process.
+        methods = multiprocessing.get_all_start_methods()
+        if "fork" in methods and threading.active_count() == 1:
+            self.context = multiprocessing.get_context("fork")
+        elif "forkserver" in methods:
+            self.context = multiprocessing.get_context("forkserver")
+            self.context.set_forkserver_preload(["analysis.build.runner", "analysis.build.worker"])
+        else:
+            self.context = multiprocessing.get_context("spawn")
         self.prestart = prestart
         self.workers: list[dict[str, Any]] = []
         for _ in range(size):
