@@ -53,7 +53,7 @@ class DaskPool:
         self.futures = list(by_future)
         for job in jobs:
             yield "started", job.stem
-        for future in as_completed(by_future):
+        for future in as_completed(list(by_future), loop=self.client.loop):
             job = by_future[future]
             try:
                 result = future.result()

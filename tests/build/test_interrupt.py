@@ -1,0 +1,62 @@
+"""Ctrl-C during a build: earlier reports stay, nothing partial, no kernel left running."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import psutil
+import pytest
+
+from .conftest import make_project
+from .helpers import temporaries
+
+pytestmark = pytest.mark.slow
+
+
+def kernels_of(project) -> list[psutil.Process]:
+    found = []
+    for proc in psutil.process_iter(["cmdline"]):
+        try:
+            if "ipykernel_launcher" in " ".join(proc.info["cmdline"] or []) and proc.environ().get("ECONSEC_ROOT") == str(project.root):
+                found.append(proc)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return found
+
+
+def test_interrupt_keeps_finished_reports_and_cleans_up(tmp_path):
+    project = make_project(tmp_path / "proj")
+    matrix = project.root / "publications.toml"
+    more = ", ".join(f'{{ mineral = "{m}", year = 2024 }}' for m in ("Nickel", "Graphite", "Manganese", "Copper", "Zinc"))
+    matrix.write_text(matrix.read_text().replace('{ mineral = "Cobalt", year = 2024 },', '{ mineral = "Cobalt", year = 2024 }, ' + more + ","))
+    env = {**os.environ, "ECONSEC_ROOT": str(project.root), "ECONSEC_COMMIT": "test-commit"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "analysis.cli", "build", "--format", "html", "--jobs", "1", "--no-progress"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while not list(project.reports.glob("*.html")) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert list(project.reports.glob("*.html")), "no report was finished in time"
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does to the foreground process group
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err
+    finished = sorted(p.stem for p in project.reports.glob("*.html") if p.name != "index.html")
+    assert 1 <= len(finished) < 8
+    for stem in finished:
+        assert (project.reports / f"{stem}.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
+        assert (project.reports / "_cache/entries" / f"{stem}.json").exists()
+    assert not temporaries(project)
+    time.sleep(1.0)
+    assert kernels_of(project) == []
+
+    # The next build starts where this one stopped.
+    rerun = subprocess.run([sys.executable, "-m", "analysis.cli", "build", "--format", "html", "--no-progress"],
+                           env=env, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{len(finished)} fresh" in rerun.stdout
