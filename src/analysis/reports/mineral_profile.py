@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.data import load_all_reporters_2023, load_frameworks, load_political_stability, load_quad_imports, load_usgs
+from analysis.data import load_all_reporters_2023, load_frameworks, load_quad_imports, load_usgs
+from analysis.data.wgi import governance_scores
 from analysis.data.minerals import HS_PRODUCTS
 from analysis.errors import ParameterError
 from analysis.indicators.dependence import export_concentration, export_concentration_table, import_dependence
 from analysis.indicators.partners import bloc_shares
-from analysis.indicators.risk import SupplyRisk, governance_from_stability, supply_risk, supply_risk_sensitivity
+from analysis.indicators.risk import SupplyRisk, supply_risk, supply_risk_sensitivity
 from analysis.indicators.concentration import (
     MEASURE_LABELS,
     Concentration,
@@ -123,8 +124,8 @@ def mineral_profile(mineral: str, year: int = 2024, usgs: pd.DataFrame | None = 
     if risk is not None:
         findings.append(
             f"On the EU method's global-supply term, with the worst-case assumptions of no recycling and no substitute, "
-            f"supply risk is {risk.sr_upper:.1f} (the EU counts 1 or more towards criticality); governance here is "
-            f"WGI political stability only."
+            f"supply risk is {risk.sr_upper:.1f} (the EU counts 1 or more towards criticality); governance scores: "
+            f"{risk.governance_basis} (the EU averages all six WGI dimensions)."
         )
     caveats = list(production.notes[:-1]) + ([*reserves.notes[:-1]] if reserves is not None else [])
     if series_rows["estimated"].any():
@@ -213,7 +214,9 @@ def _china_imports(mineral: str) -> pd.DataFrame:
 
 
 def _risk(usgs: pd.DataFrame, mineral: str, measure: str, year: int) -> tuple[SupplyRisk | None, pd.DataFrame | None]:
-    governance = governance_from_stability(load_political_stability())
+    # EU convention (mean of six WGI dimensions) where recent enough, else political stability;
+    # the score's basis is printed beside the result.
+    governance = governance_scores()
     try:
         risk = supply_risk(usgs, governance, mineral, measure, year)
     except ParameterError:
