@@ -1,0 +1,334 @@
+"""Charts of a country's dependence on China: import shares, import values, monthly flows around
+export controls, supply risk of the priority minerals and the partner blocs' share of supply.
+
+Each function takes a frame prepared by :mod:`analysis.reports.country_dependence` (whose
+columns come from :mod:`analysis.indicators`) and returns a chart already passed through
+:func:`analysis.charts.theme.publish`. China is vermillion everywhere, as in the other reports.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from analysis.charts.theme import COLOURS, PALETTE, publish
+from analysis.text import count_noun, fmt_share, fmt_usd, join_names
+
+#: Second series colour beside China's (slate): "rest of the world", "by weight".
+SLATE = "#5B7083"
+BLOC_COLOURS = {"China": COLOURS["china"], "India–Japan": COLOURS["india"], "Quad": COLOURS["partner"], "MSP": PALETTE[4]}
+
+
+def lower_first(text: str) -> str:
+    """"Natural graphite (HS 2504)" → "natural graphite (HS 2504)"."""
+    return text[:1].lower() + text[1:]
+
+
+def _header(label: str) -> str:
+    """Facet header on two lines: "Natural graphite (HS 2504)" → "Natural graphite|HS 2504"."""
+    return label.replace(" (HS ", "|HS ").rstrip(")") if " (HS " in label else label
+
+
+_SPLIT_HEADER = alt.Header(labelExpr="split(datum.value, '|')", title=None, labelFontSize=11, labelFontWeight=600)
+
+
+def china_share_chart(dependence: pd.DataFrame, *, country: str, source: str) -> alt.VConcatChart:
+    """China's share of the country's imports per product and year, by value and by net weight.
+
+    ``dependence`` columns: ``label`` (product and HS code), ``year``, ``value_usd``,
+    ``china_value_usd``, ``china_share``, ``china_share_weight`` (0–1), ``share_change`` (0–1 points).
+    """
+    first, last = int(dependence["year"].min()), int(dependence["year"].max())
+    frames = []
+    for column, measure in (("china_share", "By value (US dollars)"), ("china_share_weight", "By net weight (kg)")):
+        frames.append(dependence.assign(measure=measure, share=dependence[column]))
+    data = pd.concat(frames, ignore_index=True)
+    data = data.assign(product=data["label"].map(_header), change_pp=100 * data["share_change"].where(data["measure"].str.startswith("By value")))
+    data = data[["product", "label", "year", "measure", "share", "value_usd", "china_value_usd", "change_pp"]]
+    base = alt.Chart().encode(
+        x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=-45)),
+        y=alt.Y("share:Q", title="China's share of imports (%)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("measure:N", title=None, scale=alt.Scale(domain=["By value (US dollars)", "By net weight (kg)"],
+                                                                  range=[COLOURS["china"], SLATE])),
+        strokeDash=alt.StrokeDash("measure:N", title=None, scale=alt.Scale(domain=["By value (US dollars)", "By net weight (kg)"],
+                                                                              range=[[1, 0], [5, 3]])),
+    )
+    tooltip = [
+        alt.Tooltip("label:N", title="Product"),
+        alt.Tooltip("year:O", title="Year"),
+        alt.Tooltip("measure:N", title="Share"),
+        alt.Tooltip("share:Q", title="China's share", format=".1%"),
+        alt.Tooltip("change_pp:Q", title="Change in value share (percentage points)", format="+.1f"),
+        alt.Tooltip("china_value_usd:Q", title="Imports from China (USD)", format=",.0f"),
+        alt.Tooltip("value_usd:Q", title="Imports from the World (USD)", format=",.0f"),
+    ]
+    lines = base.mark_line().encode(tooltip=tooltip)
+    points = base.mark_point(size=40).encode(tooltip=tooltip)
+    chart = alt.layer(lines, points, data=data).properties(width=165, height=200).facet(
+        column=alt.Column("product:N", header=_SPLIT_HEADER, sort=list(dict.fromkeys(data["product"])))
+    )
+    latest = dependence[dependence["year"] == last]
+    summary = join_names([f"{lower_first(r.label)} {fmt_share(r.china_share)}" for r in latest.itertuples()])
+    return publish(
+        chart,
+        title=f"{country}: China's share of imports, {first}–{last}",
+        subtitle=f"Share of {country}'s imports coming from China (0–100%), by value (US dollars) and by net weight (kg), {first}–{last}",
+        source=source,
+        description=(
+            f"Line charts, one per product, of China's share of {country}'s imports by value and by net weight, "
+            f"{first}–{last}. In {last}, by value: {summary}."
+        ),
+        csv_name=f"{country}-china-share-of-imports-{first}-{last}",
+    )
+
+
+def import_value_chart(dependence: pd.DataFrame, *, country: str, source: str) -> alt.VConcatChart:
+    """Stacked bars of import value from China and from the rest of the world, per product and year.
+
+    ``dependence`` columns: ``label``, ``year``, ``value_usd``, ``china_value_usd``, ``rest_value_usd`` (USD).
+    """
+    first, last = int(dependence["year"].min()), int(dependence["year"].max())
+    frames = []
+    for column, part in (("china_value_usd", "From China"), ("rest_value_usd", "From the rest of the world")):
+        frames.append(dependence.assign(part=part, value_musd=dependence[column] / 1e6, share=dependence[column] / dependence["value_usd"]))
+    data = pd.concat(frames, ignore_index=True)
+    data = data.assign(product=data["label"].map(_header), order=(data["part"] != "From China").astype(int),
+                       total_musd=data["value_usd"] / 1e6)
+    data = data[["product", "label", "year", "part", "order", "value_musd", "share", "total_musd"]]
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=-45)),
+            y=alt.Y("value_musd:Q", title="Imports (USD million)", axis=alt.Axis(format=",.0f")),
+            color=alt.Color("part:N", title=None, scale=alt.Scale(domain=["From China", "From the rest of the world"],
+                                                                   range=[COLOURS["china"], COLOURS["other"]])),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("label:N", title="Product"),
+                alt.Tooltip("year:O", title="Year"),
+                alt.Tooltip("part:N", title="Origin"),
+                alt.Tooltip("value_musd:Q", title="Imports (USD million)", format=",.1f"),
+                alt.Tooltip("share:Q", title="Share of the year's imports", format=".1%"),
+                alt.Tooltip("total_musd:Q", title="Imports from the World (USD million)", format=",.1f"),
+            ],
+        )
+        .properties(width=165, height=200)
+        .facet(column=alt.Column("product:N", header=_SPLIT_HEADER, sort=list(dict.fromkeys(data["product"]))))
+        .resolve_scale(y="independent")
+    )
+    latest = dependence[dependence["year"] == last]
+    summary = join_names([f"{lower_first(r.label)} {fmt_usd(r.value_usd)}" for r in latest.itertuples()])
+    return publish(
+        chart,
+        title=f"{country}: imports from China and from the rest of the world, {first}–{last}",
+        subtitle=f"Import value, USD million (CIF, current prices), {first}–{last}; each product has its own scale",
+        source=source,
+        description=(
+            f"Stacked bar charts, one per product, of {country}'s imports from China and from the rest of the world, "
+            f"{first}–{last}. Imports in {last}: {summary}."
+        ),
+        csv_name=f"{country}-imports-by-origin-{first}-{last}",
+    )
+
+
+def monthly_exports_chart(flows: pd.DataFrame, marks: pd.DataFrame, *, country: str, source: str) -> alt.VConcatChart:
+    """China's reported monthly exports to the country, one panel per product, with event lines.
+
+    ``flows`` columns: ``month``, ``label`` (product), ``value_kusd`` (USD thousand, NaN for
+    months absent from the table: drawn as gaps), ``quantity_t``. ``marks`` columns: ``when``
+    (event date), ``event``, ``label`` (the product panel the event concerns).
+    """
+    first, last = pd.Timestamp(flows["month"].min()), pd.Timestamp(flows["month"].max())
+    lines = flows.assign(kind="flow", event="", month=flows["month"].dt.strftime("%Y-%m-%d"))
+    events = marks.assign(kind="event", month=marks["when"].dt.strftime("%Y-%m-%d"), value_kusd=float("nan"), quantity_t=float("nan"))
+    data = pd.concat([lines[["kind", "label", "month", "value_kusd", "quantity_t", "event"]],
+                      events[["kind", "label", "month", "value_kusd", "quantity_t", "event"]]], ignore_index=True)
+    order = list(dict.fromkeys(flows["label"]))
+    x = alt.X("month:T", title=None, axis=alt.Axis(format="%Y", tickCount="year"),
+              scale=alt.Scale(domain=[first.strftime("%Y-%m-%d"), last.strftime("%Y-%m-%d")]))
+    flow_tooltip = [
+        alt.Tooltip("label:N", title="Product"),
+        alt.Tooltip("month:T", title="Month", format="%B %Y"),
+        alt.Tooltip("value_kusd:Q", title="Exports (USD thousand, FOB)", format=",.0f"),
+        alt.Tooltip("quantity_t:Q", title="Quantity (t)", format=",.1f"),
+    ]
+    line = alt.Chart().mark_line(color=COLOURS["china"], strokeWidth=1.5).encode(
+        x=x, y=alt.Y("value_kusd:Q", title="USD thousand per month", axis=alt.Axis(format=",.0f", tickCount=4)),
+        tooltip=flow_tooltip,
+    ).transform_filter("datum.kind == 'flow'")
+    points = alt.Chart().mark_point(color=COLOURS["china"], size=10, opacity=0.6).encode(
+        x=x, y="value_kusd:Q", tooltip=flow_tooltip,
+    ).transform_filter("datum.kind == 'flow' && isValid(datum.value_kusd)")
+    rules = alt.Chart().mark_rule(color="#333333", strokeDash=[4, 3], strokeWidth=1.2).encode(
+        x=x,
+        tooltip=[alt.Tooltip("event:N", title="Event"), alt.Tooltip("month:T", title="Date", format="%d %B %Y"),
+                 alt.Tooltip("label:N", title="Product")],
+    ).transform_filter("datum.kind == 'event'")
+    chart = (
+        alt.layer(line, points, rules, data=data)
+        .properties(width=520, height=110)
+        .facet(row=alt.Row("label:N", sort=order, header=alt.Header(title=None, labelAngle=0, labelOrient="top",
+                                                                       labelAnchor="start", labelFontSize=11,
+                                                                       labelFontWeight=600, labelLimit=520)))
+        .resolve_scale(y="independent")
+    )
+    events_text = join_names(sorted({f"{e} ({w:%d %B %Y})" for e, w in zip(marks["event"], marks["when"])}))
+    return publish(
+        chart,
+        title=f"China's reported exports to {country}, {first:%Y}–{last:%Y}",
+        subtitle=(
+            f"USD thousand per month (FOB, current prices), {first:%B %Y}–{last:%B %Y}; dashed lines: export-control "
+            "events; gaps: months absent from the table"
+        ),
+        source=source,
+        description=(
+            f"Monthly line charts of China's reported exports to {country}, one panel per product "
+            f"({join_names(order)}), {first:%B %Y} to {last:%B %Y}, with dashed lines at: {events_text or 'no event in range'}."
+        ),
+        csv_name=f"china-exports-to-{country}-monthly",
+    )
+
+
+def supply_risk_chart(risk: pd.DataFrame, *, year: int, source: str) -> alt.VConcatChart:
+    """Bars of worst-case supply risk (upper bound) per mineral, with the EU threshold of 1.
+
+    ``risk`` columns: ``label`` (mineral and series), ``sr_lower``, ``sr_upper`` (0–10 scale),
+    ``sr_text``, ``top_country``, ``top_share`` (0–1), ``top_governance`` (0–10).
+    """
+    data = risk.assign(leader=risk["top_country"].where(risk["top_country"] == "China", "Another country"))
+    order = data["label"].tolist()
+    base = alt.Chart(data).encode(
+        y=alt.Y("label:N", sort=order, title=None),
+        tooltip=[
+            alt.Tooltip("label:N", title="Mineral (series)"),
+            alt.Tooltip("sr_lower:Q", title="Supply risk, lower bound", format=".2f"),
+            alt.Tooltip("sr_upper:Q", title="Supply risk, upper bound", format=".2f"),
+            alt.Tooltip("top_country:N", title="Largest supplier"),
+            alt.Tooltip("top_share:Q", title="Its share of world supply", format=".1%"),
+            alt.Tooltip("top_governance:Q", title="Its governance score (0–10, higher = less stable)", format=".1f"),
+        ],
+    )
+    bars = base.mark_bar().encode(
+        x=alt.X("sr_upper:Q", title="Supply risk, EU CRM method (0–10 scale, dimensionless)", axis=alt.Axis(format=".0f")),
+        color=alt.Color("leader:N", title="Largest supplier", scale=alt.Scale(domain=["China", "Another country"],
+                                                                              range=[COLOURS["china"], SLATE])),
+    )
+    # Labels start right of the threshold line where a bar ends before it, so the line never crosses them.
+    labels = base.mark_text(align="left", dx=4, color="#333333").encode(x="label_x:Q", text="sr_text:N").transform_calculate(
+        label_x="max(datum.sr_upper, 1)"
+    )
+    threshold = (
+        alt.Chart(pd.DataFrame({"x": [1.0], "label": ["EU threshold: SR ≥ 1"]}))
+        .mark_rule(strokeDash=[4, 3], color="#333333")
+        .encode(x="x:Q", tooltip=[alt.Tooltip("label:N", title="Threshold")])
+    )
+    top = data.iloc[0]
+    return publish(
+        (bars + labels + threshold).properties(width=480, height=26 * len(data)),
+        title=f"Supply risk of {count_noun(len(data), 'priority mineral')}, {year}",
+        subtitle=f"EU CRM supply risk (0–10 scale), worst case: no recycling, no substitute; world supply {year}",
+        source=source,
+        description=(
+            f"Bar chart of the worst-case EU-method supply risk of {len(data)} minerals from world supply in {year}; "
+            f"{top['mineral'].lower()} is highest at {top['sr_text']}; dashed line at the EU threshold of 1."
+        ),
+        csv_name=f"supply-risk-{year}",
+    )
+
+
+def sensitivity_grid_chart(sensitivity: pd.DataFrame, order: list[str], *, year: int, source: str) -> alt.VConcatChart:
+    """Small multiples, one per mineral: supply risk over EoL-RIR × SI, cells at or above 1 marked.
+
+    ``sensitivity`` columns (``supply_risk_sensitivity`` with ``mineral``): ``mineral``,
+    ``eol_rir``, ``substitution_index``, ``sr_lower``, ``sr_upper``, ``critical_upper``.
+    """
+    data = sensitivity.assign(
+        recycling=(100 * sensitivity["eol_rir"]).round().astype(int),
+        threshold=sensitivity["critical_upper"].map({True: "SR ≥ 1 (EU threshold)", False: "SR < 1"}),
+    )
+    data = data[["mineral", "eol_rir", "recycling", "substitution_index", "sr_lower", "sr_upper", "threshold"]]
+    base = alt.Chart().encode(
+        x=alt.X("recycling:O", title="EoL-RIR (%)", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("substitution_index:O", title="SI", sort="descending", axis=alt.Axis(format=".1f")),
+        tooltip=[
+            alt.Tooltip("mineral:N", title="Mineral"),
+            alt.Tooltip("eol_rir:Q", title="EoL recycling input rate", format=".0%"),
+            alt.Tooltip("substitution_index:Q", title="Substitution index", format=".1f"),
+            alt.Tooltip("sr_lower:Q", title="Supply risk, lower bound", format=".2f"),
+            alt.Tooltip("sr_upper:Q", title="Supply risk, upper bound", format=".2f"),
+            alt.Tooltip("threshold:N", title="EU threshold"),
+        ],
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color("threshold:N", title=None, scale=alt.Scale(domain=["SR ≥ 1 (EU threshold)", "SR < 1"],
+                                                                   range=[COLOURS["china"], "#D9E6F2"]))
+    )
+    text = base.mark_text(fontSize=9).encode(
+        text=alt.Text("sr_upper:Q", format=".1f"),
+        color=alt.condition("datum.sr_upper >= 1", alt.value("white"), alt.value("#222222")),
+    )
+    chart = alt.layer(cells, text, data=data).properties(width=132, height=108).facet(
+        facet=alt.Facet("mineral:N", sort=order, header=alt.Header(title=None, labelFontSize=11, labelFontWeight=600)),
+        columns=4,
+    )
+    always = [m for m in order if data.loc[data["mineral"] == m, "sr_lower"].min() >= 1]
+    return publish(
+        chart,
+        title=f"How supply risk moves with recycling and substitution, {year}",
+        subtitle=(f"EU CRM supply risk (0–10 scale, upper bound) by end-of-life recycling input rate (EoL-RIR, 0–50%) "
+                  f"and substitution index (SI, 1 = no substitute), {year}"),
+        source=source,
+        description=(
+            f"Heat maps, one per mineral, of supply risk over a grid of recycling rates and substitution indices; "
+            f"cells at or above the EU threshold of 1 are dark. Above it across the whole grid: {join_names(always) or 'none'}."
+        ),
+        csv_name=f"supply-risk-sensitivity-{year}",
+    )
+
+
+def bloc_supply_chart(blocs: pd.DataFrame, *, year: int, source: str, production_note: str = "") -> alt.VConcatChart:
+    """Grouped bars per mineral: China's, India–Japan's, the Quad's and MSP partners' share of world
+    production and of world reserves.
+
+    ``blocs`` columns: ``bloc``, ``members``, ``mineral``, ``measure_label``, ``kind``
+    (Production | Reserves), ``bloc_share`` (0–1), ``bloc_value_t``, ``world_total_t`` (t).
+    ``production_note`` says which production series the minerals use ("mine output; gallium: refinery").
+    """
+    order = [b for b in BLOC_COLOURS if b in set(blocs["bloc"])]
+    minerals = list(dict.fromkeys(blocs["mineral"]))
+    data = blocs[["bloc", "members", "mineral", "measure_label", "kind", "bloc_share", "bloc_value_t", "world_total_t"]]
+    chart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("mineral:N", sort=minerals, title=None),
+            yOffset=alt.YOffset("bloc:N", sort=order),
+            x=alt.X("bloc_share:Q", title="Share of world total (%)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color("bloc:N", title=None, sort=order, scale=alt.Scale(domain=order, range=[BLOC_COLOURS[b] for b in order])),
+            tooltip=[
+                alt.Tooltip("mineral:N", title="Mineral"),
+                alt.Tooltip("measure_label:N", title="Series"),
+                alt.Tooltip("bloc:N", title="Country or bloc"),
+                alt.Tooltip("members:N", title="Members counted"),
+                alt.Tooltip("bloc_share:Q", title="Share of world total", format=".1%"),
+                alt.Tooltip("bloc_value_t:Q", title="Tonnes", format=",.0f"),
+                alt.Tooltip("world_total_t:Q", title="World total (t)", format=",.0f"),
+            ],
+        )
+        .properties(width=250, height=alt.Step(6))
+        .facet(column=alt.Column("kind:N", title=None, sort=["Production", "Reserves"],
+                                 header=alt.Header(labelFontSize=12, labelFontWeight=600)))
+    )
+    return publish(
+        chart,
+        title=f"What China and the partner blocs supply, {year}",
+        subtitle=(f"Share of world production{f' ({production_note})' if production_note else ''} and of world reserves "
+                  f"(0–100%), {year}; blocs overlap"),
+        source=source,
+        description=(
+            f"Grouped bar charts of the shares of world production and reserves of {len(minerals)} minerals in {year} "
+            f"held by China, India and Japan together, the Quad's members and MSP partners."
+        ),
+        csv_name=f"bloc-shares-{year}",
+    )
