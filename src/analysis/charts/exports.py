@@ -5,6 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from analysis.charts.supply import grouped_share_bars
 from analysis.charts.theme import COLOURS, publish
 from analysis.text import fmt_share
 
@@ -59,26 +60,22 @@ def bloc_share_chart(blocs: pd.DataFrame, *, mineral: str, year: int, source: st
     ``bloc_share``, ``bloc_value_t``, ``china_share``.
     """
     china = blocs.drop_duplicates("measure_label").assign(bloc="China", bloc_share=lambda d: d["china_share"])
-    data = pd.concat([blocs, china], ignore_index=True)[["bloc", "measure_label", "bloc_share", "bloc_value_t"]]
-    data["label"] = data["bloc_share"].map(lambda s: "n/a" if s != s else f"{s:.1%}")
+    data = pd.concat([blocs, china], ignore_index=True)
+    data = pd.DataFrame({"bloc": data["bloc"], "measure": data["measure_label"], "share": data["bloc_share"],
+                         "label": data["bloc_share"].map(lambda s: fmt_share(s, 1))})
     order = [b for b in ["MSP", "Quad", "India–Japan", "China"] if b in set(data["bloc"])]
-    base = alt.Chart(data).encode(
-        y=alt.Y("bloc:N", sort=order, title=None),
-        yOffset=alt.YOffset("measure_label:N"),
-        x=alt.X("bloc_share:Q", title="Share of world total (0–100%)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+    chart = grouped_share_bars(
+        data,
+        category="bloc",
+        order=order,
         tooltip=[
             alt.Tooltip("bloc:N", title="Bloc"),
-            alt.Tooltip("measure_label:N", title="Measure"),
+            alt.Tooltip("measure:N", title="Measure"),
             alt.Tooltip("label:N", title="Share of world"),
         ],
     )
-    bars = base.mark_bar().encode(color=alt.Color("measure_label:N", title=None,
-                                                  scale=alt.Scale(range=[COLOURS["japan"], COLOURS["partner"]])))
-    labels = base.mark_text(align="left", dx=4, color="#333333").encode(
-        x=alt.X("shown:Q"), text=alt.Text("label:N")
-    ).transform_calculate(shown="isValid(datum.bloc_share) ? datum.bloc_share : 0")
     return publish(
-        (bars + labels).properties(width=500, height=220),
+        chart.properties(width=500, height=220),
         title=f"{mineral}: what partner blocs hold, {year}",
         subtitle=f"Share of world production and reserves (0–100%), members as of end {year + 1}, {year}",
         source=source,

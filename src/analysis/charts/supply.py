@@ -134,34 +134,46 @@ def cumulative_share_chart(
     )
 
 
+def grouped_share_bars(data: pd.DataFrame, *, category: str, order: list[str], tooltip: list[alt.Tooltip]) -> alt.LayerChart:
+    """Bars of ``share`` (0–1) per ``category``, one bar per ``measure`` within each, with a ``label``
+    at each bar's end — so zero and unpublished ("n/a") values stay visible where no bar is drawn."""
+    base = alt.Chart(data).encode(
+        y=alt.Y(f"{category}:N", sort=order, title=None),
+        yOffset=alt.YOffset("measure:N"),
+        x=alt.X("share:Q", title="Share of world total (0–100%)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        tooltip=tooltip,
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color("measure:N", title=None, scale=alt.Scale(range=[COLOURS["japan"], COLOURS["partner"]]))
+    )
+    labels = (
+        base.mark_text(align="left", dx=4, color="#333333")
+        .encode(x=alt.X("share_plot:Q"), text=alt.Text("label:N"))
+        .transform_calculate(share_plot="isValid(datum.share) ? datum.share : 0")
+    )
+    return bars + labels
+
+
 def position_chart(position: pd.DataFrame, *, mineral: str, year: int, source: str) -> alt.VConcatChart:
     """Grouped bars: share of world production and of world reserves for China, India, Japan.
 
     ``position`` columns: ``country``, ``iso3``, ``measure`` (label), ``share`` (0–1, NaN = not
     available), ``value_t``.
     """
-    share_label = position["share"].map(lambda s: fmt_share(s, 1))
-    data = position.assign(role=_roles(position), share_label=share_label, label=share_label)
-    base = alt.Chart(data).encode(
-        y=alt.Y("country:N", sort=["China", "India", "Japan"], title=None),
-        yOffset=alt.YOffset("measure:N"),
-        x=alt.X("share:Q", title="Share of world total", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+    data = position.assign(label=position["share"].map(lambda s: fmt_share(s, 1)))
+    chart = grouped_share_bars(
+        data,
+        category="country",
+        order=["China", "India", "Japan"],
         tooltip=[
             alt.Tooltip("country:N", title="Country"),
             alt.Tooltip("measure:N", title="Measure"),
             alt.Tooltip("value_t:Q", title="Tonnes", format=",.0f"),
-            alt.Tooltip("share_label:N", title="Share of world"),
+            alt.Tooltip("label:N", title="Share of world"),
         ],
     )
-    bars = base.mark_bar().encode(
-        color=alt.Color("measure:N", title=None, scale=alt.Scale(range=[COLOURS["japan"], COLOURS["partner"]]))
-    )
-    # Labels make zero and unpublished values visible ("0.0%", "n/a") where no bar is drawn.
-    labels = base.mark_text(align="left", dx=4, color="#333333").encode(
-        x=alt.X("share_plot:Q"), text=alt.Text("label:N")
-    ).transform_calculate(share_plot="isValid(datum.share) ? datum.share : 0")
     return publish(
-        (bars + labels).properties(width=520, height=200),
+        chart.properties(width=520, height=200),
         title=f"{mineral}: where China, India and Japan stand, {year}",
         subtitle=f"Share of world production and of world reserves (0–100%), {year}",
         source=source,
