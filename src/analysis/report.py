@@ -141,7 +141,8 @@ def sources_section(extra_resources: Sequence[str] = ()) -> HTML:
         href = link if link.startswith("http") else ""
         link_html = f'<a href="{html.escape(href)}">{html.escape(link)}</a>' if href else html.escape(link)
         repository = src.get("repository")
-        extra = f"<br><span class='econsec-muted'>Copy used: {html.escape(repository)}</span>" if repository else ""
+        extra = (f"<br><span class='econsec-muted' style='overflow-wrap:anywhere'>Copy used: {html.escape(repository)}</span>"
+                 if repository else "")
         items.append(
             f"<li><strong>{html.escape(src.get('title', ''))}</strong>. {html.escape(src.get('publisher', ''))}. "
             f"{link_html}. Licence: {html.escape(src.get('licence', ''))}.{extra}</li>"
