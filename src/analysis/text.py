@@ -115,10 +115,19 @@ def fmt_years(years: float | None) -> str:
 _WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 
 
+def number_word(n: int) -> str:
+    """6 → "six", 12 → "12": numbers up to ten in words, as style guides ask."""
+    return _WORDS[n] if 0 <= n < len(_WORDS) else f"{n:,}"
+
+
 def count_noun(n: int, singular: str, plural: str | None = None) -> str:
-    """"one country", "two countries", "12 countries" (words up to ten, as style guides ask)."""
-    word = _WORDS[n] if 0 <= n < len(_WORDS) else f"{n:,}"
-    return f"{word} {singular if n == 1 else (plural or singular + 's')}"
+    """"one country", "two countries", "12 countries"."""
+    return f"{number_word(n)} {singular if n == 1 else (plural or singular + 's')}"
+
+
+def lower_first(text: str) -> str:
+    """"Natural graphite (HS 2504)" → "natural graphite (HS 2504)" for use mid-sentence."""
+    return text[:1].lower() + text[1:]
 
 
 def join_names(names: list[str]) -> str:

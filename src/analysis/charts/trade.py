@@ -12,16 +12,12 @@ import altair as alt
 import pandas as pd
 
 from analysis.charts.theme import COLOURS, PALETTE, publish
-from analysis.text import count_noun, fmt_share, fmt_usd, join_names
+from analysis.text import count_noun, fmt_share, fmt_usd, join_names, lower_first
 
 #: Second series colour beside China's (slate): "rest of the world", "by weight".
 SLATE = "#5B7083"
 BLOC_COLOURS = {"China": COLOURS["china"], "India–Japan": COLOURS["india"], "Quad": COLOURS["partner"], "MSP": PALETTE[4]}
 
-
-def lower_first(text: str) -> str:
-    """"Natural graphite (HS 2504)" → "natural graphite (HS 2504)"."""
-    return text[:1].lower() + text[1:]
 
 
 def _header(label: str) -> str:

@@ -201,7 +201,7 @@ def what_changed_blocks(b: Briefing) -> list[object]:
     if b.changes_against is None:
         blocks.append(report.paragraph(
             "No earlier state of the data is recorded (data/history/ is empty), so there is no refresh to compare with: "
-            "the data package is as first assembled. Run `econsec data diff` after an import or pull."
+            "the data package is as first assembled. Run econsec data diff after an import or pull."
         ))
     else:
         blocks.append(report.paragraph(f"Largest changes against {b.changes_against}:"))

@@ -38,7 +38,7 @@ from analysis.indicators.risk import governance_from_stability, supply_risk, sup
 from analysis.indicators.timeseries import flows_around_events
 from analysis.reports.common import usgs_source
 from analysis.reports.mineral_profile import primary_measure
-from analysis.text import count_noun, fmt_number, fmt_share, fmt_tonnes, fmt_usd, join_names
+from analysis.text import count_noun, fmt_number, fmt_share, fmt_tonnes, fmt_usd, join_names, lower_first, number_word
 
 #: The importing countries these reports are about (display name → ISO alpha-3).
 COUNTRIES: dict[str, str] = {"India": "IND", "Japan": "JPN"}
@@ -111,10 +111,6 @@ def product_name(hs_code: str) -> str:
     return name
 
 
-def lower_first(text: str) -> str:
-    """"Natural graphite (HS 2504)" → "natural graphite (HS 2504)" (codes and names after it untouched)."""
-    return text[:1].lower() + text[1:]
-
 
 def product_label(hs_code: str) -> str:
     """"Natural graphite (HS 2504)"."""
@@ -128,10 +124,6 @@ def fmt_change(change: float, decimals: int = 0) -> str:
     text = fmt_share(abs(change), decimals)
     return ("+" if change > 0 else "−" if change < 0 else "±") + text
 
-
-def number_word(n: int) -> str:
-    """6 → "six", 12 → "12" (the style of :func:`analysis.text.count_noun`)."""
-    return count_noun(n, "item").rsplit(" ", 1)[0]
 
 
 def fmt_sr(lower: float, upper: float) -> str:

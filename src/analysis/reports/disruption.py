@@ -26,9 +26,9 @@ from analysis.indicators.dependence import import_dependence, mineral_trade
 from analysis.indicators.partners import INDIA_JAPAN, bloc_members
 from analysis.indicators.scenarios import Disruption, disruption, disruption_curve
 from analysis.reports.common import unit_note, usgs_source
-from analysis.reports.country_dependence import lower_first, product_label
+from analysis.reports.country_dependence import product_label
 from analysis.reports.mineral_profile import primary_measure
-from analysis.text import count_noun, fmt_share, fmt_tonnes, fmt_usd, join_names
+from analysis.text import count_noun, fmt_share, fmt_tonnes, fmt_usd, join_names, lower_first
 
 #: Partner groups whose cover is computed, narrowest first (short names of ``bloc_members``).
 BLOCS: tuple[str, ...] = (INDIA_JAPAN, "Quad", "MSP")
