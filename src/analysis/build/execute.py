@@ -169,15 +169,17 @@ class KernelPool:
     def run(self, nb: Any, settings: KernelSettings, *, prestart_next: bool = True) -> ExecResult:
         """Execute ``nb`` (in place) in a fresh kernel.
 
-        With ``prestart_next``, the next kernel is started as soon as this one is ready (not
-        before: two kernels booting at once would only compete for the same cores).
+        With ``prestart_next``, the next kernel starts booting as soon as this notebook's last
+        cell has run, so it boots while this report is converted. (Starting it earlier, while
+        the notebook runs, only makes two CPU-bound processes compete for the same core and
+        keeps one more kernel in memory.)
         """
         with self._lock:
             started = self._spare.pop(settings, None)
         if started is None:
             started = asyncio.run_coroutine_threadsafe(self._start(settings), self._loop)
-        after_ready = (lambda: self.prestart(settings)) if prestart_next else None
-        return asyncio.run_coroutine_threadsafe(self._execute(started, nb, settings, after_ready), self._loop).result()
+        after_done = (lambda: self.prestart(settings)) if prestart_next else None
+        return asyncio.run_coroutine_threadsafe(self._execute(started, nb, settings, after_done), self._loop).result()
 
     def close(self) -> None:
         """Kill spare kernels, wait for background shutdowns, stop the loop."""
@@ -237,7 +239,7 @@ class KernelPool:
         self._background.add(future)
         future.add_done_callback(self._background.discard)
 
-    async def _execute(self, started: Future, nb: Any, settings: KernelSettings, after_ready=None) -> ExecResult:
+    async def _execute(self, started: Future, nb: Any, settings: KernelSettings, after_done=None) -> ExecResult:
         from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError
 
@@ -261,8 +263,6 @@ class KernelPool:
         try:
             async with client.async_setup_kernel():
                 timings["kernel_ready"] = time.perf_counter() - t0
-                if after_ready is not None:
-                    after_ready()
                 msg_id = await _maybe(client.kc.kernel_info())
                 info = await client.async_wait_for_reply(msg_id)
                 if info is not None and "language_info" in info["content"]:
@@ -276,6 +276,8 @@ class KernelPool:
                     except Exception as exc:  # dead kernel, timeout
                         failure = _failure(nb, index, injected, exc)
                         break
+                if after_done is not None:
+                    after_done()
                 if failure is None:
                     deps = await _ask_deps(client)
         except Exception as exc:  # the kernel never became ready
