@@ -1,0 +1,152 @@
+"""Every HTML report in a real browser (Debian's headless Chromium), with the network blocked.
+
+Per report: every chart spec in the page drawn by vega-embed (an SVG with marks of a real
+size), no console error or warning, no uncaught exception, no dialog, no request beyond the
+page itself; a full-page screenshot kept under ``<reports>/_checks/`` for a reviewer. The
+index links only files that exist. Hostile event text is shown literally and never runs.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+from tests.e2e.conftest import HOSTILE_IMG, HOSTILE_SCRIPT
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="session")
+def page_checks(browser, checked_reports):
+    """Each report page loaded once (lazily); a summary is written next to the screenshots."""
+    checks = {}
+    yield checks, browser, checked_reports
+    if checks:
+        shots = checked_reports / "_checks"
+        summary = {stem: {"specs": c.specs, "charts": c.charts, "console": c.console, "errors": c.errors,
+                          "requests": c.requests, "dialogs": c.dialogs, "page_width": c.width,
+                          "screenshot": str(c.screenshot)} for stem, c in sorted(checks.items())}
+        (shots / "browser-checks.json").write_text(json.dumps({"chromium": browser.version, "pages": summary}, indent=1),
+                                                   encoding="utf-8")
+
+
+@pytest.fixture
+def page(page_checks, report_stem):
+    checks, browser, folder = page_checks
+    if report_stem not in checks:
+        path = folder / f"{report_stem}.html"
+        assert path.is_file(), f"{path} was not built"
+        checks[report_stem] = browser.check(path, screenshot=folder / "_checks" / f"{report_stem}.png")
+    return checks[report_stem]
+
+
+def test_the_expected_reports_were_built(report_pages, report_stem):
+    assert report_stem in {p.stem for p in report_pages}
+
+
+def test_every_chart_spec_is_drawn(page, report_stem, known_bug):
+    known_bug("browser-charts", report_stem)
+    assert page.specs >= 0, "a chart spec in the page is not valid JSON"
+    assert page.failures_shown == [], page.failures_shown
+    assert (page.charts, page.ready, page.empty_charts) == (page.specs, page.specs, 0), (
+        f"{page.charts} charts drawn ({page.ready} ready, {page.empty_charts} empty) for {page.specs} specs")
+
+
+def test_no_console_errors_exceptions_or_dialogs(page, report_stem, known_bug):
+    known_bug("browser-console", report_stem)
+    errors = [line for line in page.console if not line.startswith("warning:")]
+    assert errors + page.errors + page.dialogs == []
+
+
+def test_no_request_leaves_the_page(page):
+    assert page.requests == []
+
+
+def test_a_screenshot_of_the_whole_page(page, report_stem, checked_reports):
+    from PIL import Image
+
+    assert page.screenshot == checked_reports / "_checks" / f"{report_stem}.png"
+    with Image.open(page.screenshot) as image:
+        width, height = image.size
+        assert width >= 1200 and height > 900, image.size  # the full page, longer than one screen
+        colours = image.convert("L").resize((60, max(1, height // 20))).getcolors(maxcolors=256 * 256)
+        assert colours and len(colours) > 8, "screenshot is nearly uniform"
+
+
+def test_title_and_sources_section(page):
+    assert page.title.strip()
+    assert "Sources" in page.text
+
+
+def test_charts_were_counted_somewhere(page_checks, report_pages):
+    """Guard against a vacuous pass: at least one checked report has charts."""
+    checks, browser, folder = page_checks
+    for path in report_pages:
+        if path.stem not in checks:
+            checks[path.stem] = browser.check(path, screenshot=folder / "_checks" / f"{path.stem}.png")
+    assert sum(max(c.specs, 0) for c in checks.values()) > 0
+
+
+def test_index_links_every_report_and_nothing_missing(browser, checked_reports, report_pages):
+    check = browser.check(checked_reports / "index.html", screenshot=checked_reports / "_checks" / "index.png")
+    assert not (check.console or check.errors or check.requests or check.dialogs), check
+    local = []
+    for href in check.links:
+        parsed = urlparse(href)
+        if parsed.scheme in ("http", "https", "mailto"):
+            continue
+        target = (checked_reports / unquote(parsed.path)).resolve()
+        assert target.is_file(), f"index links {href}, which does not exist"
+        local.append(target.name)
+    assert {p.name for p in report_pages} <= set(local), "the index misses a report"
+
+
+def test_hostile_event_text_is_shown_literally_and_never_runs(browser, hostile_project):
+    page = hostile_project.reports / "partnership.html"
+    check = browser.check(page, probe=("__pwned",), screenshot=hostile_project.reports / "_checks" / "partnership.png")
+    assert check.globals == {"__pwned": None}, "injected script ran"
+    assert check.dialogs == [], check.dialogs
+    assert check.requests == [], f"injected <img src=x> was fetched: {check.requests}"
+    assert check.errors == [] and check.console == [], check.console + check.errors
+    assert f"Hostile summit {HOSTILE_SCRIPT}" in check.text
+    assert f"Hostile source {HOSTILE_IMG}" in check.text
+    assert check.charts == check.specs > 0
+
+
+def test_the_checker_sees_what_it_claims_to(browser, tmp_path):
+    """A page that breaks every rule: the checks above must be able to fail."""
+    page = tmp_path / "broken.html"
+    page.write_text(
+        """<!doctype html><html><head><title>broken</title></head><body>
+        <figure class="econsec-chart"><div class="econsec-chart-view"></div>
+        <script type="application/json" class="econsec-chart-spec">{"mark": "bar"}</script></figure>
+        <img src="https://cdn.example.org/x.png"><img src="missing.png">
+        <script>console.error("deliberate"); window.__pwned = 1; alert("hi");</script>
+        </body></html>""",
+        encoding="utf-8",
+    )
+    check = browser.check(page, probe=("__pwned",), settle_ms=500)
+    assert (check.specs, check.charts) == (1, 0)
+    assert any("deliberate" in line for line in check.console)
+    assert check.dialogs == ["alert: hi"]
+    assert check.globals == {"__pwned": "1"}
+    assert any("cdn.example.org" in r for r in check.requests)
+    assert any(r.endswith("/missing.png") for r in check.requests)
+
+
+def test_network_is_really_blocked(browser, tmp_path):
+    """Even a request the page makes by itself (fetch) never reaches a host."""
+    page = tmp_path / "fetch.html"
+    page.write_text(
+        """<!doctype html><title>f</title><script>
+        fetch("https://pypi.org/simple/").then(() => { window.__pwned = "reached"; },
+                                                () => { window.__pwned = "blocked"; });
+        </script>""",
+        encoding="utf-8",
+    )
+    check = browser.check(page, probe=("__pwned",), settle_ms=500)
+    assert check.globals == {"__pwned": "blocked"}
+    assert check.requests == ["GET https://pypi.org/simple/"]
