@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import json
+import os
 import re
 import subprocess
 import threading
@@ -57,6 +58,10 @@ class KernelSettings:
     kernel_name: str = "python3"
     cell_timeout: int = 1800
     startup_timeout: int = 120
+    #: Fork kernels from a warm zygote (see :mod:`analysis.build.zygote`) where ``os.fork`` exists.
+    fork: bool = hasattr(os, "fork")
+    #: Unix socket of a zygote shared by all workers of a local build (else one per pool).
+    zygote_socket: str | None = None
 
     def exec_line(self) -> str:
         """One line for ``IPKernelApp.exec_lines``: block slow imports, pre-import modules, clean up."""
@@ -155,6 +160,7 @@ class KernelPool:
         self._spare: dict[KernelSettings, Future] = {}
         self._background: set[Future] = set()
         self._active: set[Any] = set()  # kernel managers of notebooks running now
+        self._zygotes: dict[KernelSettings, Any] = {}
         self._closed = False
         self._lock = threading.Lock()
 
@@ -209,13 +215,34 @@ class KernelPool:
             pass
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
+        for zygote in self._zygotes.values():
+            zygote.close()
+        self._zygotes.clear()
 
     # -- coroutines on the pool's loop --------------------------------------------------------
 
-    async def _start(self, settings: KernelSettings):
-        from jupyter_client.manager import AsyncKernelManager
+    def _zygote(self, settings: KernelSettings):
+        from analysis.build.zygote import Zygote, ZygoteClient
 
-        km = AsyncKernelManager(kernel_name=settings.kernel_name)
+        if settings.zygote_socket:
+            return ZygoteClient(settings.zygote_socket)
+        with self._lock:
+            zygote = self._zygotes.get(settings)
+            if zygote is None or not zygote.alive():
+                zygote = self._zygotes[settings] = Zygote(
+                    dict(settings.env), settings.cwd, (*BASE_PREIMPORTS, *settings.preimports), BLOCKED_IMPORTS
+                )
+            return zygote
+
+    async def _start(self, settings: KernelSettings):
+        if settings.fork:
+            from analysis.build.zygote import fork_kernel_manager
+
+            km = fork_kernel_manager(self._zygote(settings), kernel_name=settings.kernel_name)
+        else:
+            from jupyter_client.manager import AsyncKernelManager
+
+            km = AsyncKernelManager(kernel_name=settings.kernel_name)
         await km.start_kernel(
             extra_arguments=[
                 "--HistoryManager.hist_file=:memory:",

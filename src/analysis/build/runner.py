@@ -19,6 +19,7 @@ from __future__ import annotations
 import fcntl
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -471,14 +472,20 @@ def run_jobs(project: Project, inputs: BuildInputs, todo: list[Decision], format
         by_stem[report.stem] = (decision, job)
         outcomes[report.stem].status = "not run"
     show = options.progress if options.progress is not None else sys.stderr.isatty()
-    progress = Progress(len(jobs), show)
+    zygote = None
     if options.scheduler:
         from analysis.build.distributed import DaskPool
 
         pool: Any = DaskPool(options.scheduler)
     else:
+        executing = any(j.mode == "execute" for j in jobs)
+        if executing and settings.fork:
+            zygote, settings = start_shared_zygote(settings)
+            for job in jobs:
+                job.kernel = settings
         size = max(1, min(options.jobs or os.cpu_count() or 1, len(jobs)))
-        pool = LocalPool(size, settings if any(j.mode == "execute" for j in jobs) else None)
+        pool = LocalPool(size, settings if executing else None)
+    progress = Progress(len(jobs), show)
     interrupted = False
     try:
         for kind, payload in pool.run(jobs):
@@ -496,4 +503,21 @@ def run_jobs(project: Project, inputs: BuildInputs, todo: list[Decision], format
     finally:
         progress.stop()
         pool.close(terminate=interrupted)
+        if zygote is not None:
+            zygote.close()
+            shutil.rmtree(Path(zygote.socket_path).parent, ignore_errors=True)
         remove_stale_temporaries(project.reports)
+
+
+def start_shared_zygote(settings: KernelSettings):
+    """One kernel zygote for all local workers (its memory is shared by every kernel it forks)."""
+    import dataclasses
+    import tempfile
+
+    from analysis.build.execute import BLOCKED_IMPORTS
+    from analysis.build.zygote import Zygote
+
+    folder = tempfile.mkdtemp(prefix="econsec-")
+    socket_path = os.path.join(folder, "zygote.sock")
+    zygote = Zygote(dict(settings.env), settings.cwd, (*BASE_PREIMPORTS, *settings.preimports), BLOCKED_IMPORTS, socket_path)
+    return zygote, dataclasses.replace(settings, zygote_socket=socket_path)
