@@ -20,6 +20,7 @@ from typing import Any
 CHROMIUM_FLAGS = [
     "--no-sandbox",  # root in CI containers
     "--disable-gpu",
+    "--disable-dev-shm-usage",  # containers give /dev/shm 64 MB
     '--host-resolver-rules=MAP * ~NOTFOUND',
     "--disable-background-networking",
     "--disable-component-update",
