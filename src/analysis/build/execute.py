@@ -52,6 +52,8 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 class KernelSettings:
     """How build kernels are started (identical settings share pre-started kernels)."""
 
+    #: Variables set on top of the environment of the process that starts the kernel (so a
+    #: dask worker on another host keeps its own PATH, HOME, …).
     env: tuple[tuple[str, str], ...]
     cwd: str
     preimports: tuple[str, ...] = ()
@@ -62,6 +64,11 @@ class KernelSettings:
     fork: bool = hasattr(os, "fork")
     #: Unix socket of a zygote shared by all workers of a local build (else one per pool).
     zygote_socket: str | None = None
+
+    def environment(self) -> dict[str, str]:
+        env = {**os.environ, **dict(self.env)}
+        env.pop("JPY_PARENT_PID", None)
+        return env
 
     def exec_line(self) -> str:
         """One line for ``IPKernelApp.exec_lines``: block slow imports, pre-import modules, clean up."""
@@ -230,7 +237,7 @@ class KernelPool:
             zygote = self._zygotes.get(settings)
             if zygote is None or not zygote.alive():
                 zygote = self._zygotes[settings] = Zygote(
-                    dict(settings.env), settings.cwd, (*BASE_PREIMPORTS, *settings.preimports), BLOCKED_IMPORTS
+                    settings.environment(), settings.cwd, (*BASE_PREIMPORTS, *settings.preimports), BLOCKED_IMPORTS
                 )
             return zygote
 
@@ -248,7 +255,7 @@ class KernelPool:
                 "--HistoryManager.hist_file=:memory:",
                 f"--IPKernelApp.exec_lines={settings.exec_line()}",
             ],
-            env=dict(settings.env),
+            env=settings.environment(),
             cwd=settings.cwd,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -140,8 +140,7 @@ class BuildLock:
 
 
 def kernel_settings(project: Project, inputs: BuildInputs, reports: Sequence[Report], commit: str, timeout: int) -> KernelSettings:
-    env = dict(os.environ)
-    env.update(
+    env = dict(
         ECONSEC_BUILD="1",
         ECONSEC_ROOT=str(project.root),
         ECONSEC_COMMIT=commit,
@@ -150,7 +149,6 @@ def kernel_settings(project: Project, inputs: BuildInputs, reports: Sequence[Rep
         IPYTHONDIR=str(project.cache / "ipython"),
         PYDEVD_DISABLE_FILE_VALIDATION="1",
     )
-    env.pop("JPY_PARENT_PID", None)
     cwds = {str(r.notebook.path.parent) for r in reports}
     cwd = cwds.pop() if len(cwds) == 1 else str(project.root / "notebooks")
     preimports = tuple(dict.fromkeys(BASE_PREIMPORTS + notebook_imports(sorted({r.notebook.path for r in reports}))))
@@ -519,5 +517,5 @@ def start_shared_zygote(settings: KernelSettings):
 
     folder = tempfile.mkdtemp(prefix="econsec-")
     socket_path = os.path.join(folder, "zygote.sock")
-    zygote = Zygote(dict(settings.env), settings.cwd, (*BASE_PREIMPORTS, *settings.preimports), BLOCKED_IMPORTS, socket_path)
+    zygote = Zygote(settings.environment(), settings.cwd, (*BASE_PREIMPORTS, *settings.preimports), BLOCKED_IMPORTS, socket_path)
     return zygote, dataclasses.replace(settings, zygote_socket=socket_path)
