@@ -107,6 +107,30 @@ def data_tables(spec: dict[str, Any]) -> list[DataTable]:
     return tables
 
 
+def used_fields(spec: Any) -> set[str]:
+    """Field names a spec refers to (encodings, tooltips, sorts, transforms)."""
+    found: set[str] = set()
+    if isinstance(spec, dict):
+        for key, value in spec.items():
+            if key == "field" and isinstance(value, str):
+                found.add(value.split(".")[0].replace("\\", ""))
+            elif key in ("groupby", "fields") and isinstance(value, list):
+                found.update(v for v in value if isinstance(v, str))
+            elif key != "datasets":
+                found |= used_fields(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            found |= used_fields(value)
+    return found
+
+
+def print_columns(chart: Chart, table: DataTable) -> list[str]:
+    """The columns of ``table`` the chart shows (all of them if it names none)."""
+    wanted = used_fields(chart.spec)
+    columns = [c for c in table.columns if c in wanted]
+    return columns or table.columns
+
+
 def to_csv(table: DataTable) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -133,10 +157,10 @@ def format_cell(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):
-        return f"{value:,}"
+        return f"{value:,}" if abs(value) >= 10000 else str(value)  # years stay 2024
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 1e15:
-            return f"{value:,.0f}"
+            return f"{value:,.0f}" if abs(value) >= 10000 else f"{value:.0f}"
         if abs(value) >= 100:
             return f"{value:,.1f}"
         return f"{value:.4g}"

@@ -17,11 +17,11 @@ import html
 import re
 from typing import Any
 
-from analysis.build.charts import Chart, format_cell, prepare, replace_charts
+from analysis.build.charts import Chart, format_cell, prepare, print_columns, replace_charts
 from analysis.build.html import TEMPLATES, stylesheet
 
 #: Rows of a chart's data printed in the appendix (the CSV in the HTML has them all).
-APPENDIX_ROWS = 40
+APPENDIX_ROWS = 25
 _SCHEMA_VERSION = re.compile(r"/v(\d+)\.(\d+)")
 
 
@@ -57,15 +57,16 @@ def appendix_entry(chart: Chart) -> dict[str, Any]:
     for table in chart.tables:
         if not table.rows:
             continue
+        columns = print_columns(chart, table)
         rows = [
             [
                 {"text": format_cell(row.get(column)), "numeric": isinstance(row.get(column), (int, float))
                  and not isinstance(row.get(column), bool)}
-                for column in table.columns
+                for column in columns
             ]
             for row in table.rows[:APPENDIX_ROWS]
         ]
-        tables.append({"columns": table.columns, "rows": rows, "more": max(0, len(table.rows) - APPENDIX_ROWS)})
+        tables.append({"columns": columns, "rows": rows, "more": max(0, len(table.rows) - APPENDIX_ROWS)})
     return {
         "number": chart.number,
         "id": chart.id,
