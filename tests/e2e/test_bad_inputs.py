@@ -186,10 +186,6 @@ def test_truncated_file_with_recorded_hash_is_refused(truncated_and_recorded):
     assert_refused(project, result, before, "MCS2025_World_Data.csv")
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG (data loaders, src/analysis/data/usgs.py + countries.harmonise_names): a USGS file cut mid-row is reported as "
-    "\"cannot harmonise 1 name(s) to ISO 3166: '' (row N)… Add them to NAME_OVERRIDES\" with N a position in the tidy "
-    "table, not the file line; it should say the last row is incomplete and name its line"))
 def test_truncated_file_message_names_the_incomplete_last_line(truncated_and_recorded):
     project, before, result, last_line = truncated_and_recorded
     line = assert_refused(project, result, before, "MCS2025_World_Data.csv")
@@ -226,10 +222,6 @@ def test_unknown_country_name(unknown_country):
                    "NAME_OVERRIDES in analysis/data/countries.py")
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG (data loaders, src/analysis/data/usgs.py _tidy → countries.harmonise_names): the row number of an unknown "
-    "country in the USGS file counts rows of the tidy table (one per value cell), not file lines: 'Austrolia' on "
-    "line 4 is reported as row 12"))
 def test_unknown_country_row_is_the_file_line(unknown_country):
     project, before, result = unknown_country
     line = assert_refused(project, result, before)

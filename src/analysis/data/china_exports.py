@@ -27,7 +27,7 @@ import pandera.pandas as pa
 from analysis.data.countries import harmonise_names
 from analysis.data.minerals import mineral_of_hs, standard_mineral
 from analysis.data.package import check_resource
-from analysis.data.validation import require_columns, to_number, validate
+from analysis.data.validation import read_csv_text, require_columns, to_number, validate
 from analysis.errors import DataFileError
 
 HS6_RESOURCE = "china-exports-hs6-monthly"
@@ -46,10 +46,7 @@ SCHEMA = pa.DataFrameSchema(
 
 
 def _read(path: Path, columns: list[str]) -> pd.DataFrame:
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataFileError(path, f"not a readable CSV file: {exc}") from None
+    raw = read_csv_text(path)
     require_columns(raw, columns, path)
     return raw
 

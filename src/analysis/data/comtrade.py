@@ -45,7 +45,7 @@ import pandera.pandas as pa
 from analysis.data.countries import comtrade_code_to_iso3, harmonise_codes
 from analysis.data.minerals import mineral_of_hs
 from analysis.data.package import check_resource, econsec_properties, read_datapackage, resources_of_kind
-from analysis.data.validation import require_columns, to_number, validate
+from analysis.data.validation import read_csv_text, require_columns, to_number, validate
 from analysis.errors import DataFileError
 
 QUAD_WORLD_RESOURCE = "comtrade-quad-imports-world"
@@ -184,10 +184,7 @@ def read_comtrade_xlsx(path: str | Path, source: str) -> pd.DataFrame:
 def read_comtrade_csv(path: str | Path, source: str) -> pd.DataFrame:
     """Tidy frame from a Comtrade v1 CSV with a normal header (e.g. the nickel file)."""
     path = Path(path)
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataFileError(path, f"not a readable CSV file: {exc}") from None
+    raw = read_csv_text(path)
     if "refYear" not in raw.columns and "period" in raw.columns:
         raw = raw.rename(columns={"period": "refYear"})  # annual pulls name the year "period"
     if "classificationCode" not in raw.columns:
@@ -198,11 +195,8 @@ def read_comtrade_csv(path: str | Path, source: str) -> pd.DataFrame:
 def read_shifted_header_csv(path: str | Path, source: str) -> pd.DataFrame:
     """Tidy frame from the 2023 all-reporter file whose header is shifted one column (see module doc)."""
     path = Path(path)
-    try:
-        header = pd.read_csv(path, nrows=0).columns.tolist()
-        body = pd.read_csv(path, header=None, skiprows=1, dtype=str, keep_default_na=False)
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataFileError(path, f"not a readable CSV file: {exc}") from None
+    body = read_csv_text(path)
+    header = body.columns.tolist()
     if len(header) != 48 or header[0] != "typeCode" or header[-1] != "Mineral" or body.shape[1] != 48:
         raise DataFileError(
             path,

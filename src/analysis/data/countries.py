@@ -190,11 +190,14 @@ def display_name(code: str) -> str:
     return getattr(country, "common_name", None) or country.name
 
 
-def harmonise_names(names: pd.Series, *, path: str | Path, column: str, first_row: int = 2) -> pd.DataFrame:
+def harmonise_names(
+    names: pd.Series, *, path: str | Path, column: str, first_row: int = 2, rows: pd.Series | None = None
+) -> pd.DataFrame:
     """ISO alpha-3 code, entity kind, qualifier and display name for each source name.
 
     ``names`` is a column of a file (``path``/``column`` only serve the error message;
-    ``first_row`` is the file line of its first element). Raises
+    ``first_row`` is the file line of its first element, or ``rows`` gives each element's file
+    line when ``names`` is not one-per-line, as in a tidy frame). Raises
     :class:`UnknownCountryError` naming every unmatched name and its first row.
     Returns a frame aligned with ``names`` with columns ``iso3``, ``entity_kind``,
     ``qualifier``, ``country``.
@@ -203,7 +206,10 @@ def harmonise_names(names: pd.Series, *, path: str | Path, column: str, first_ro
     matches = {name: match_name(name) for name in unique}
     unmatched = [name for name, entity in matches.items() if entity is None]
     if unmatched:
-        positions = {name: int((names.reset_index(drop=True) == name).idxmax()) + first_row for name in unmatched}
+        lines = (rows.reset_index(drop=True) if rows is not None
+                 else pd.Series(range(first_row, first_row + len(names))))
+        flat = names.reset_index(drop=True)
+        positions = {name: int(lines[int((flat == name).idxmax())]) for name in unmatched}
         listing = "; ".join(f"{name!r} (row {positions[name]})" for name in unmatched)
         raise UnknownCountryError(
             path,

@@ -30,7 +30,7 @@ import pandera.pandas as pa
 from analysis.data.countries import harmonise_names
 from analysis.data.minerals import standard_mineral
 from analysis.data.package import check_resource
-from analysis.data.validation import require_columns, validate
+from analysis.data.validation import read_csv_text, require_columns, validate
 from analysis.errors import DataFileError
 
 EVENTS_RESOURCE = "partnership-events"
@@ -52,10 +52,7 @@ SOURCED = pa.DataFrameSchema({"source_url": pa.Column(str, pa.Check.str_matches(
 
 
 def _read(path: Path, columns: list[str]) -> pd.DataFrame:
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataFileError(path, f"not a readable CSV file: {exc}") from None
+    raw = read_csv_text(path)
     require_columns(raw, columns, path)
     return raw.apply(lambda col: col.str.strip())
 

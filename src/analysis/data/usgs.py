@@ -53,7 +53,7 @@ import pandera.pandas as pa
 from analysis.data.countries import harmonise_names
 from analysis.data.minerals import commodity_name
 from analysis.data.package import check_resource, econsec_properties, read_datapackage, resources_of_kind
-from analysis.data.validation import require_columns, validate
+from analysis.data.validation import read_csv_text, require_columns, validate
 from analysis.errors import DataFileError
 
 MCS_2025_RESOURCE = "usgs-mcs-2025-world"
@@ -194,15 +194,12 @@ def parse_cell(raw: str, note: str, year: int, *, path: Path, row: int, column: 
 
 
 def _read_raw_csv(path: Path) -> pd.DataFrame:
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataFileError(path, f"not a readable CSV file: {exc}") from None
+    return read_csv_text(path, encoding="utf-8-sig")
 
 
 def _tidy(records: list[dict], path: Path) -> pd.DataFrame:
     tidy = pd.DataFrame.from_records(records)
-    names = harmonise_names(tidy["country_raw"], path=path, column="COUNTRY")
+    names = harmonise_names(tidy["country_raw"], path=path, column="COUNTRY", rows=tidy["source_line"])
     tidy = pd.concat([tidy, names], axis=1)
     factor = tidy["unit"].map(TONNES_PER_UNIT)
     tidy["value_t"] = tidy["value"] * factor

@@ -6,6 +6,7 @@ failure is reported as one line naming the file, that row, the column and the ba
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -14,6 +15,37 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis.errors import DataFileError
+
+
+def read_csv_text(path: Path, *, encoding: str = "utf-8") -> pd.DataFrame:
+    """A CSV file as a frame of strings (empty cells ""), refusing rows of the wrong width.
+
+    pandas silently pads a short row with empty cells, so a truncated file or a broken line
+    would read as missing values; here every row must have as many fields as the header, and
+    the error names the first line that does not (its line number in the file).
+    """
+    try:
+        with open(path, encoding=encoding, newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header is None:
+                raise DataFileError(path, "the file is empty")
+            rows = []
+            for row in reader:
+                if len(row) != len(header):
+                    raise DataFileError(
+                        path,
+                        f"line has {len(row)} field(s) but the header has {len(header)} — "
+                        "the file is truncated or a line is broken",
+                        row=reader.line_num,
+                        value=",".join(row)[:60],
+                    )
+                rows.append(row)
+    except UnicodeDecodeError as exc:
+        raise DataFileError(path, f"not a readable CSV file: {exc}") from None
+    except csv.Error as exc:
+        raise DataFileError(path, f"not a readable CSV file: {exc}") from None
+    return pd.DataFrame(rows, columns=header, dtype="str") if rows else pd.DataFrame(columns=header, dtype="str")
 
 
 def require_columns(frame: pd.DataFrame, columns: Iterable[str], path: Path) -> None:

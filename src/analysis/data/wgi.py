@@ -24,7 +24,7 @@ import pandera.pandas as pa
 
 from analysis.data.countries import harmonise_codes
 from analysis.data.package import check_resource, econsec_properties, read_datapackage, resources_of_kind
-from analysis.data.validation import require_columns, to_number, validate
+from analysis.data.validation import read_csv_text, require_columns, to_number, validate
 from analysis.errors import DataFileError, ParameterError
 
 STABILITY_RESOURCE = "wgi-political-stability-2023"
@@ -46,10 +46,7 @@ WGI_SCHEMA = pa.DataFrameSchema(
 
 
 def _read(path: Path) -> pd.DataFrame:
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataFileError(path, f"not a readable CSV file: {exc}") from None
+    return read_csv_text(path, encoding="utf-8-sig")
 
 
 def read_political_stability(path: str | Path) -> pd.DataFrame:
