@@ -46,13 +46,6 @@ def require_tool(name: str, why: str) -> str:
 #: (and the entry must go). Checks: "browser-console", "browser-charts", "pdf-poppler", "pdf-text",
 #: "pdf-stranded".
 KNOWN_BUGS: dict[tuple[str, str], str] = {
-    ("browser-console", "cobalt"): (
-        "BUG (charts, src/analysis/charts/supply.py, 'where China, India and Japan stand'): for cobalt none of the "
-        "three has a figure, and the chart is drawn with an infinite size — Chromium logs '<svg> attribute viewBox: "
-        "Expected number, \"0 0 1.79769313486231…\"'"),
-    ("pdf-poppler", "cobalt"): (
-        "BUG (charts, src/analysis/charts/supply.py, 'where China, India and Japan stand'): the same empty cobalt "
-        "chart puts 'nan'/'inf' operators into the PDF (poppler: Unknown operator 'nan'); figure 4 is not drawn"),
     ("pdf-stranded", "partnership"): (
         "BUG (build engine, PDF layout: src/analysis/build/templates/static/print.css / pdf.py): a table caption or "
         "a heading is left alone at the foot of a page while its table starts on the next page ('Milestones and the "

@@ -45,9 +45,12 @@ def test_findings_equal_the_library(rare_earths, usgs):
 
 def test_countries_usgs_does_not_list_are_not_zero(usgs):
     cobalt = mineral_profile("Cobalt", 2024, usgs)
-    china = cobalt.position[(cobalt.position.iso3 == "CHN")]
-    assert china["share"].isna().all()  # USGS lists no Chinese cobalt mine output: n/a, not 0 %
+    assert cobalt.position is None  # none of China, India, Japan listed: no chart of zeros
     assert any("does not list China" in f for f in cobalt.findings)
+    rare_earths = mineral_profile("Rare earths", 2024, usgs).position
+    japan = rare_earths[rare_earths.iso3 == "JPN"]
+    assert len(japan) == 2 and japan["share"].isna().all()  # not listed: n/a, not 0 %
+    assert rare_earths.loc[rare_earths.iso3 == "IND", "share"].notna().all()
 
 
 def test_refinery_series_for_gallium(usgs):

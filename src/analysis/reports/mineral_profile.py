@@ -43,7 +43,7 @@ class MineralProfile:
     reserves_top: pd.DataFrame | None
     reserves_to_production: pd.DataFrame | None
     rp_table: pd.DataFrame | None
-    position: pd.DataFrame
+    position: pd.DataFrame | None
     blocs: pd.DataFrame
     exports: pd.DataFrame
     exports_table: pd.DataFrame
@@ -99,6 +99,8 @@ def mineral_profile(mineral: str, year: int = 2024, usgs: pd.DataFrame | None = 
                 "value_t": result.value_of(iso3) if listed else float("nan"),
             })
     position = pd.DataFrame(position_rows)
+    if position["share"].isna().all():
+        position = None  # USGS lists none of the three: nothing to draw (the findings say so)
 
     findings = [_lead_sentence(production, mineral, label, year)]
     top3 = production.shares.head(production.top_k)
