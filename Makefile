@@ -14,22 +14,13 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: reports test lab install clean system-deps publish-check site
 
-# Tools of the end-to-end checks (tests/e2e) not yet in pyproject's dev extra; installed here
-# until they are (playwright drives Debian's chromium and never downloads a browser).
-E2E_TOOLS := playwright==1.65.2 check-jsonschema==0.39.0
-E2E_STAMP := $(VENV)/.e2e-tools
-
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
-$(E2E_STAMP): $(STAMP) Makefile
-	$(BIN)/python -m pip install --quiet -c constraints.txt $(E2E_TOOLS)
-	@touch $(E2E_STAMP)
-
-install: $(STAMP) $(E2E_STAMP)
+install: $(STAMP)
 
 # chromium and poppler-utils from apt when missing (root or passwordless sudo); otherwise a
 # loud reason, and the browser/PDF tests skip (publish-check fails instead).
@@ -39,11 +30,11 @@ system-deps:
 reports: $(STAMP)
 	$(BIN)/econsec build
 
-test: $(STAMP) $(E2E_STAMP) system-deps
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
 
 # Everything a push to main must pass before its reports are published.
-publish-check: $(STAMP) $(E2E_STAMP)
+publish-check: $(STAMP)
 	@bash scripts/install-system-deps.sh --require
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/publish.yml
 	ECONSEC_REQUIRE_SYSTEM_DEPS=1 $(MAKE) --no-print-directory test
