@@ -204,36 +204,49 @@ def main(argv: list[str] | None = None) -> int:
     times: dict[str, list[float]] = {k: [] for k in ("naive", "cold_html", "noop", "one_param", "cold_html_pdf")}
     peaks: dict[str, dict[str, float]] = {}
     for repeat in range(1, args.repeats + 1):
-        if not args.skip_naive:
-            times["naive"].append(naive_chain(reports, workdir, naive_env))
-            print(f"[{repeat}] naive chain            {times['naive'][-1]:7.2f} s", flush=True)
-        wipe(root / "reports")
-        elapsed, memory, _ = econsec(["--format", "html"], env, memory=True)
-        times["cold_html"].append(elapsed)
-        peaks.setdefault("cold_html", {"pss": 0, "rss": 0, "processes": 0})
-        peaks["cold_html"] = {"pss": max(peaks["cold_html"]["pss"], memory.peak_pss), "rss": max(peaks["cold_html"]["rss"], memory.peak_rss),
-                              "processes": max(peaks["cold_html"]["processes"], memory.peak_processes)}
-        print(f"[{repeat}] econsec cold HTML      {elapsed:7.2f} s  peak PSS {memory.peak_pss / 2**20:6.0f} MiB", flush=True)
-        elapsed, _, done = econsec(["--format", "html"], env)
-        assert f"{n} fresh" in done.stdout, done.stdout
-        times["noop"].append(elapsed)
-        print(f"[{repeat}] econsec no-op          {elapsed:7.2f} s", flush=True)
-        if flip:
-            flip_year(root, flip)
-            elapsed, _, done = econsec(["--format", "html"], env)
-            assert "1 built" in done.stdout and f"{n - 1} fresh" in done.stdout, done.stdout
-            times["one_param"].append(elapsed)
-            print(f"[{repeat}] econsec one parameter  {elapsed:7.2f} s", flush=True)
-        wipe(root / "reports")
-        elapsed, memory, _ = econsec(["--format", "html,pdf"], env, memory=True)
-        times["cold_html_pdf"].append(elapsed)
-        peaks.setdefault("cold_html_pdf", {"pss": 0, "rss": 0, "processes": 0})
-        peaks["cold_html_pdf"] = {"pss": max(peaks["cold_html_pdf"]["pss"], memory.peak_pss), "rss": max(peaks["cold_html_pdf"]["rss"], memory.peak_rss),
-                                  "processes": max(peaks["cold_html_pdf"]["processes"], memory.peak_processes)}
-        print(f"[{repeat}] econsec cold HTML+PDF  {elapsed:7.2f} s  peak PSS {memory.peak_pss / 2**20:6.0f} MiB", flush=True)
+        try:
+            one_repeat(repeat, reports, root, workdir, env, naive_env, args, flip, times, peaks, n)
+        except SystemExit as exc:  # a command failed: report what was measured so far
+            print(f"[{repeat}] stopped: {exc}", flush=True)
+            break
+    summarise(times, peaks, root, n, args)
+    shutil.rmtree(workdir, ignore_errors=True)
+    return 0
 
+
+def one_repeat(repeat, reports, root, workdir, env, naive_env, args, flip, times, peaks, n) -> None:
+    if not args.skip_naive:
+        times["naive"].append(naive_chain(reports, workdir, naive_env))
+        print(f"[{repeat}] naive chain            {times['naive'][-1]:7.2f} s", flush=True)
+    wipe(root / "reports")
+    elapsed, memory, _ = econsec(["--format", "html"], env, memory=True)
+    times["cold_html"].append(elapsed)
+    peaks.setdefault("cold_html", {"pss": 0, "rss": 0, "processes": 0})
+    peaks["cold_html"] = {"pss": max(peaks["cold_html"]["pss"], memory.peak_pss), "rss": max(peaks["cold_html"]["rss"], memory.peak_rss),
+                          "processes": max(peaks["cold_html"]["processes"], memory.peak_processes)}
+    print(f"[{repeat}] econsec cold HTML      {elapsed:7.2f} s  peak PSS {memory.peak_pss / 2**20:6.0f} MiB", flush=True)
+    elapsed, _, done = econsec(["--format", "html"], env)
+    assert f"{n} fresh" in done.stdout, done.stdout
+    times["noop"].append(elapsed)
+    print(f"[{repeat}] econsec no-op          {elapsed:7.2f} s", flush=True)
+    if flip:
+        flip_year(root, flip)
+        elapsed, _, done = econsec(["--format", "html"], env)
+        assert "1 built" in done.stdout and f"{n - 1} fresh" in done.stdout, done.stdout
+        times["one_param"].append(elapsed)
+        print(f"[{repeat}] econsec one parameter  {elapsed:7.2f} s", flush=True)
+    wipe(root / "reports")
+    elapsed, memory, _ = econsec(["--format", "html,pdf"], env, memory=True)
+    times["cold_html_pdf"].append(elapsed)
+    peaks.setdefault("cold_html_pdf", {"pss": 0, "rss": 0, "processes": 0})
+    peaks["cold_html_pdf"] = {"pss": max(peaks["cold_html_pdf"]["pss"], memory.peak_pss), "rss": max(peaks["cold_html_pdf"]["rss"], memory.peak_rss),
+                              "processes": max(peaks["cold_html_pdf"]["processes"], memory.peak_processes)}
+    print(f"[{repeat}] econsec cold HTML+PDF  {elapsed:7.2f} s  peak PSS {memory.peak_pss / 2**20:6.0f} MiB", flush=True)
+
+
+def summarise(times, peaks, root, n, args) -> None:
     med = {k: statistics.median(v) for k, v in times.items() if v}
-    entries = sorted((root / "reports/_cache/entries").glob("*.json"))
+    entries = sorted((root / "reports/_cache/entries").glob("*.json")) if (root / "reports/_cache/entries").exists() else []
     phase = {}
     for entry in entries:
         for key, value in json.loads(entry.read_text()).get("timings", {}).items():
@@ -257,8 +270,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps({"reports": n, "cores": os.cpu_count(), "times": times, "medians": med,
                                          "peaks": peaks, "phases": {k: statistics.median(v) for k, v in phase.items()}}, indent=1))
-    shutil.rmtree(workdir, ignore_errors=True)
-    return 0
 
 
 if __name__ == "__main__":
