@@ -104,3 +104,19 @@ def test_pdf_has_each_chart_and_its_data_appendix():
     reader = PdfReader(io.BytesIO(pdf))
     assert sorted(d for d in reader.named_destinations if d.startswith("chart-")) == ["chart-1", "chart-2"]
     assert converter.convert(notebook(), PAGE, ".")[0] == pdf  # reproducible bytes
+
+
+def test_short_tables_are_kept_whole_long_ones_flow():
+    from analysis.build.pdf import KEEP_TABLE_ROWS, keep_short_tables
+
+    def table(rows):
+        return "<table class='econsec-table'><caption>c</caption>" + "<tr><td>x</td></tr>" * rows + "</table>"
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("t")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": "<p>a</p>" + table(3) + table(KEEP_TABLE_ROWS + 5)})]
+    nb.cells = [cell]
+    keep_short_tables(nb)
+    html = nb.cells[0].outputs[0].data["text/html"]
+    assert html.count('<div class="econsec-keep">') == 1
+    assert html.index('<div class="econsec-keep">') < html.index("<table") < html.index("</div>")

@@ -57,3 +57,21 @@ def test_failure_is_isolated_reported_and_leaves_good_reports(tmp_path):
     for stem, data in good.items():
         assert (project.reports / f"{stem}.html").read_bytes() == data
     assert not temporaries(project)
+
+
+def test_input_error_found_by_a_notebook_is_exit_2_and_writes_nothing(tmp_path):
+    project = make_project(tmp_path / "proj")
+    path = project.root / "notebooks/typed.ipynb"
+    nb = json.loads(path.read_text())
+    nb["cells"][1]["source"] = (
+        "from analysis.errors import DataFileError\n"
+        "raise DataFileError('data/raw/x.csv', 'unknown country', row=7, column='country', value='Japn')"
+    )
+    path.write_text(json.dumps(nb))
+    run = econsec(project, "build", "typed", "--format", "html")
+    assert run.returncode == 2, run.stderr
+    errors = [line for line in run.stderr.splitlines() if "error:" in line]
+    assert len(errors) == 1 and "Traceback" not in run.stderr
+    assert "data/raw/x.csv, row 7, column 'country': unknown country (found 'Japn')" in errors[0]
+    assert "report typed-029 (notebooks/typed.ipynb, cell 2" in errors[0]
+    assert [p for p in project.reports.rglob("*") if "_cache" not in p.parts] == []

@@ -18,7 +18,8 @@ exit codes:
   0  every report asked for is built (or was already up to date)
   1  at least one report failed; the others were built, failures are listed
   2  usage or input error (bad parameter value, unknown report, malformed
-     publications.toml or data file): one line, nothing written
+     publications.toml or data file — also when a notebook's loader finds the
+     malformed file): one line, nothing written for that report
 """
 
 BUILD_EPILOG = (
@@ -147,25 +148,26 @@ def print_summary(result: Any, project: Any, *, quiet: bool = False) -> None:
         for column in ("report", "status", "time", "output"):
             table.add_column(column, justify="right" if column == "time" else "left", no_wrap=column != "output")
         shown = outcomes if len(outcomes) <= 40 else [o for o in outcomes if o.status != "fresh"]
-        style = {"built": "green", "converted": "green", "fresh": "dim", "failed": "bold red", "not run": "yellow"}
+        style = {"built": "green", "converted": "green", "fresh": "dim", "failed": "bold red", "not run": "yellow",
+                 "input error": "bold red"}
         for outcome in shown:
             stem = outcome.decision.report.stem
             if outcome.status == "fresh":
                 files = [f"reports/{stem}.{fmt}" for fmt in (outcome.decision.entry or {}).get("outputs", {})]
             else:
                 files = outcome.outputs
-            seconds = f"{outcome.seconds:.1f} s" if outcome.status not in ("fresh", "not run") else "–"
+            seconds = f"{outcome.seconds:.1f} s" if outcome.status not in ("fresh", "not run", "input error") else "–"
             table.add_row(stem, f"[{style.get(outcome.status, '')}]{outcome.status}[/]", seconds, ", ".join(files))
         if len(shown) < len(outcomes):
             table.add_row(f"… {len(outcomes) - len(shown)} more", "[dim]fresh[/]", "–", "")
         console = _console()
         console.print(table)
-    failures = [o for o in outcomes if o.status in ("failed", "not run")]
+    failures = [o for o in outcomes if o.status in ("failed", "not run", "input error")]
     errors = _console(stderr=True)
     for outcome in failures:
         message = outcome.message or f"report {outcome.decision.report.stem} was not run (build interrupted)"
         errors.print(f"[bold red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
-    parts = [f"{counts[s]} {s}" for s in ("built", "converted", "fresh", "failed", "not run") if counts.get(s)]
+    parts = [f"{counts[s]} {s}" for s in ("built", "converted", "fresh", "failed", "input error", "not run") if counts.get(s)]
     line = f"{len(outcomes)} report{'s' if len(outcomes) != 1 else ''}: {', '.join(parts) or 'nothing to do'} in {result.seconds:.1f} s"
     if not quiet or failures:
         (errors if failures else _console()).print(line, highlight=False)

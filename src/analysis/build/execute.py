@@ -40,6 +40,12 @@ BASE_PREIMPORTS = ("IPython.display",)
 BLOCKED_IMPORTS = ("rfc3987_syntax",)
 #: Tag of the cell papermill injects; it gets a fixed cell id so output is reproducible.
 INJECTED_TAG = "injected-parameters"
+#: Expression evaluated in the kernel after a failed cell: was it the user's input (a malformed
+#: data file, a bad parameter value), i.e. an :class:`analysis.errors.EconsecError`?
+INPUT_ERROR_EXPRESSION = (
+    "isinstance(getattr(__import__('sys'), 'last_value', None), "
+    "__import__('analysis.errors', fromlist=['EconsecError']).EconsecError)"
+)
 #: Expression evaluated in the kernel after the last cell: the data resources it read.
 DEPS_EXPRESSION = (
     "__import__('json').dumps(__import__('analysis.data.package', fromlist=['accessed_resources'])"
@@ -92,6 +98,8 @@ class CellFailure:
     evalue: str
     traceback: str
     source_head: str
+    #: The exception is an ``EconsecError``: bad input (data file, parameter), not a broken report.
+    input_error: bool = False
 
     def summary(self) -> str:
         count = f", In [{self.execution_count}]" if self.execution_count else ""
@@ -312,6 +320,8 @@ class KernelPool:
                         break
                 if after_done is not None:
                     after_done()
+                if failure is not None and failure.cell_index >= 0:
+                    failure.input_error = await _ask_bool(client, INPUT_ERROR_EXPRESSION)
                 if failure is None:
                     deps = await _ask_deps(client)
         except Exception as exc:  # the kernel never became ready
@@ -347,6 +357,16 @@ async def _ask_deps(client) -> list[str] | None:
         return list(json.loads(ast.literal_eval(value["data"]["text/plain"])))
     except Exception:
         return None
+
+
+async def _ask_bool(client, expression: str) -> bool:
+    try:
+        msg_id = client.kc.execute("", silent=True, store_history=False, user_expressions={"value": expression})
+        reply = await client.async_wait_for_reply(msg_id)
+        value = reply["content"]["user_expressions"]["value"]
+        return value.get("status") == "ok" and value["data"]["text/plain"] == "True"
+    except Exception:
+        return False
 
 
 def _failure(nb: Any, index: int, injected: list[int], exc: Exception) -> CellFailure:

@@ -22,6 +22,9 @@ from analysis.build.html import TEMPLATES, stylesheet
 
 #: Rows of a chart's data printed in the appendix (the CSV in the HTML has them all).
 APPENDIX_ROWS = 25
+#: Tables with at most this many rows are kept on one page; longer ones flow across pages.
+KEEP_TABLE_ROWS = 20
+_TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)
 _SCHEMA_VERSION = re.compile(r"/v(\d+)\.(\d+)")
 
 
@@ -77,6 +80,23 @@ def appendix_entry(chart: Chart) -> dict[str, Any]:
     }
 
 
+def keep_short_tables(nb: Any) -> None:
+    """Wrap short HTML tables of the outputs in ``<div class="econsec-keep">`` (never split)."""
+
+    def wrap(match: re.Match) -> str:
+        table = match.group(0)
+        rows = len(re.findall(r"<tr\b", table, re.I))
+        return f'<div class="econsec-keep">{table}</div>' if rows <= KEEP_TABLE_ROWS else table
+
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/html" in data and "econsec_chart" not in output.get("metadata", {}):
+                html_text = data["text/html"]
+                html_text = "".join(html_text) if isinstance(html_text, list) else html_text
+                data["text/html"] = _TABLE.sub(wrap, html_text)
+
+
 class PdfConverter:
     """Reusable converter (exporter and WeasyPrint's font configuration load once)."""
 
@@ -95,6 +115,7 @@ class PdfConverter:
 
     def print_html(self, nb: Any, page: dict[str, Any]) -> tuple[str, int]:
         prepared, charts = prepare(nb)
+        keep_short_tables(prepared)
         replace_charts(prepared, charts, chart_print_html)
         resources = {
             "econsec": {

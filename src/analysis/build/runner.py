@@ -186,6 +186,17 @@ def commit_result(project: Project, inputs: BuildInputs, decision: Decision, job
         title=report.title,
         group=report.group,
     )
+    if not result.ok and (result.failure or {}).get("input_error"):
+        # The user's input is wrong (a malformed data file, a parameter the data reject): like
+        # every input error, one line and nothing written — not a failed report to debug.
+        failure = result.failure or {}
+        evalue = (failure.get("evalue") or "").strip().splitlines()
+        outcome.status = "input error"
+        outcome.message = (
+            f"{evalue[0] if evalue else failure.get('ename')} — report {report.stem} "
+            f"({report.notebook.relpath}, {failure.get('summary', '').split(':')[0]})"
+        )
+        return outcome
     if not result.ok:
         kept = None
         if result.executed is not None:
@@ -440,11 +451,15 @@ def build(project: Project, options: BuildOptions, *, echo: Callable[[str], None
                 check_data_integrity(inputs)
             run_jobs(project, inputs, todo, formats, options, outcomes)
         inputs.hasher.save()
-        if options.write_index and not options.overrides:
+        bad_input = any(o.status == "input error" for o in outcomes.values())
+        # An input error writes nothing, the index included (it catches up on the next build).
+        if options.write_index and not options.overrides and not bad_input:
             write_index(project, load_reports(project, inputs), inputs.epoch)
     result_outcomes = [outcomes[d.report.stem] for d in decisions]
     failed = any(o.status in ("failed", "not run") for o in result_outcomes)
-    return BuildResult(outcomes=result_outcomes, exit_code=EXIT_FAILED if failed else EXIT_OK, seconds=time.perf_counter() - started)
+    bad_input = any(o.status == "input error" for o in result_outcomes)
+    code = EXIT_USAGE if bad_input else EXIT_FAILED if failed else EXIT_OK
+    return BuildResult(outcomes=result_outcomes, exit_code=code, seconds=time.perf_counter() - started)
 
 
 def run_jobs(project: Project, inputs: BuildInputs, todo: list[Decision], formats: tuple[str, ...], options: BuildOptions, outcomes: dict[str, Outcome]) -> None:

@@ -126,6 +126,7 @@ def run_job(job: Job, *, prestart_next: bool = True, state: WorkerState | None =
                     "traceback": failure.traceback,
                     "source": failure.source_head,
                     "summary": failure.summary(),
+                    "input_error": failure.input_error,
                 }
                 return result
             result.deps = executed.deps
