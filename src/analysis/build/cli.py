@@ -20,6 +20,8 @@ exit codes:
   2  usage or input error (bad parameter value, unknown report, malformed
      publications.toml or data file — also when a notebook's loader finds the
      malformed file): one line, nothing written for that report
+  130 interrupted (Ctrl-C): reports finished so far are kept, nothing is
+     half-written, kernels are stopped
 """
 
 BUILD_EPILOG = (
