@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from analysis.build import fingerprint
@@ -51,6 +53,21 @@ def test_rebuilds_exactly_what_changed(tmp_path):
     record_hash(project, "usgs-mcs-2024-rare-earths")
     third = run_build(project, formats=("html",))
     assert statuses(third) == {"charts-lithium": "built", "charts-cobalt": "built", "typed-029": "fresh"}
+
+    # A new resource of a kind the charts discover (as a new USGS edition would be; here a second
+    # entry for a shipped edition) rebuilds them although no file they read changed; the report
+    # that reads no USGS data stays fresh.
+    package_path = project.root / "data/datapackage.json"
+    original = package_path.read_text(encoding="utf-8")
+    package = json.loads(original)
+    edition = next(r for r in package["resources"] if (r.get("econsec") or {}).get("kind") == "usgs-mcs-world")
+    package["resources"].append({**edition, "name": f"{edition['name']}-second-copy"})
+    package_path.write_text(json.dumps(package), encoding="utf-8")
+    plan = decisions(project)
+    assert {s: d.action for s, d in plan.items()} == {"charts-lithium": "execute", "charts-cobalt": "execute", "typed-029": "skip"}
+    assert plan["charts-lithium"].reason == "data changed: kind:usgs-mcs-world"
+    package_path.write_text(original, encoding="utf-8")
+    assert {d.action for d in decisions(project).values()} == {"skip"}
 
     # Touching a file without changing its bytes rebuilds nothing.
     csv.touch()

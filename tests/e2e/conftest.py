@@ -46,10 +46,6 @@ def require_tool(name: str, why: str) -> str:
 #: (and the entry must go). Checks: "browser-console", "browser-charts", "pdf-poppler", "pdf-text",
 #: "pdf-stranded".
 KNOWN_BUGS: dict[tuple[str, str], str] = {
-    ("pdf-stranded", "partnership"): (
-        "BUG (build engine, PDF layout: src/analysis/build/templates/static/print.css / pdf.py): a table caption or "
-        "a heading is left alone at the foot of a page while its table starts on the next page ('Milestones and the "
-        "sourced events behind them', 'All events', 'All sourced events, oldest first' each alone on a page)"),
 }
 
 

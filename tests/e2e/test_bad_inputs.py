@@ -256,11 +256,6 @@ def test_unknown_country_in_a_file_only_a_notebook_reads(unknown_country_in_kern
     assert {k: v for k, v in project.snapshot().items() if k in REPORT_FILES} == {k: before[k] for k in REPORT_FILES}
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG (build engine, src/analysis/build/runner.py/worker.py): a malformed data file that only a notebook reads "
-    "(frameworks.csv) exits 1 ('report partnership failed: … cell 2, In [3]: UnknownCountryError: …') and writes "
-    "reports/_failed/partnership.ipynb, where the CLI documents exit 2, one line, nothing written, for a malformed "
-    "data file"))
 def test_unknown_country_in_a_notebook_read_file_exits_2(unknown_country_in_kernel):
     project, before, result = unknown_country_in_kernel
     assert result.returncode == 2, result.stderr

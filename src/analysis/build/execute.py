@@ -46,10 +46,11 @@ INPUT_ERROR_EXPRESSION = (
     "isinstance(getattr(__import__('sys'), 'last_value', None), "
     "__import__('analysis.errors', fromlist=['EconsecError']).EconsecError)"
 )
-#: Expression evaluated in the kernel after the last cell: the data resources it read.
+#: Expression evaluated in the kernel after the last cell: the data resources it read, and the
+#: resource kinds it discovered (``kind:<kind>``, see :func:`fingerprint.data_state`).
 DEPS_EXPRESSION = (
-    "__import__('json').dumps(__import__('analysis.data.package', fromlist=['accessed_resources'])"
-    ".accessed_resources())"
+    "(lambda p: __import__('json').dumps(p.accessed_resources() + ['kind:' + k for k in p.accessed_kinds()]))"
+    "(__import__('analysis.data.package', fromlist=['accessed_resources']))"
 )
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 

@@ -141,6 +141,10 @@ def read_package(package_path: Path) -> dict[str, Any]:
     return json.loads(package_path.read_text(encoding="utf-8"))
 
 
+#: Prefix of the pseudo-resources standing for "every resource of one kind" (see :func:`data_state`).
+KIND_PREFIX = "kind:"
+
+
 def data_state(package_path: Path, hasher: FileHasher) -> dict[str, dict[str, str | None]]:
     """Per resource: the sha256 ``datapackage.json`` records and the sha256 of the file's bytes."""
     package = read_package(package_path)
@@ -154,6 +158,18 @@ def data_state(package_path: Path, hasher: FileHasher) -> dict[str, dict[str, st
             "actual": actual,
             "path": str(path),
         }
+    # Loaders that discover resources by kind (every USGS edition, every Comtrade pull) depend on
+    # the *set* of resources of that kind: a new edition must rebuild them although none of the
+    # files they read before changed. Each kind is a pseudo-resource "kind:<kind>" whose hash is
+    # the digest of its members' names and recorded hashes.
+    kinds: dict[str, list[str]] = {}
+    for entry in package.get("resources", []):
+        kind = (entry.get("econsec") or {}).get("kind")
+        if kind:
+            kinds.setdefault(kind, []).append(f"{entry['name']}={entry.get('hash', '')}")
+    for kind, members in kinds.items():
+        members_digest = digest(sorted(members))
+        state[f"{KIND_PREFIX}{kind}"] = {"recorded": members_digest, "actual": members_digest, "path": ""}
     return state
 
 

@@ -243,7 +243,8 @@ def governance_scores(
         estimates = six_dimension_estimates(package_path)
         if year is not None:
             estimates = estimates[estimates["year"] <= year]
-        complete = estimates.groupby(["iso3", "year"]).filter(lambda g: g["indicator_code"].nunique() == len(ESTIMATE_CODES))
+        dimensions = estimates.groupby(["iso3", "year"])["indicator_code"].transform("nunique")
+        complete = estimates[dimensions == len(ESTIMATE_CODES)]
         if len(complete):
             means = complete.groupby(["iso3", "year"], as_index=False).agg(
                 country=("country", "first"), mean=("value", "mean"), source=("source", "last")
