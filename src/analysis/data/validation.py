@@ -45,6 +45,9 @@ def read_csv_text(path: Path, *, encoding: str = "utf-8") -> pd.DataFrame:
         raise DataFileError(path, f"not a readable CSV file: {exc}") from None
     except csv.Error as exc:
         raise DataFileError(path, f"not a readable CSV file: {exc}") from None
+    # Blank header cells (a spreadsheet's trailing columns) get pandas' "Unnamed: <i>" names so
+    # column names stay unique.
+    header = [name if name.strip() else f"Unnamed: {i}" for i, name in enumerate(header)]
     return pd.DataFrame(rows, columns=header, dtype="str") if rows else pd.DataFrame(columns=header, dtype="str")
 
 
