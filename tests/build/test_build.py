@@ -106,7 +106,13 @@ def test_data_dependencies_are_recorded(built):
     from analysis.build.cache import read_entry
 
     project, _ = built
-    assert set(read_entry(project, "charts-lithium")["deps"]) == {"usgs-mcs-2025-world", "usgs-mcs-2024-rare-earths"}
+    assert set(read_entry(project, "charts-lithium")["deps"]) == {
+        "usgs-mcs-2025-world",
+        "usgs-mcs-2024-rare-earths",
+        # load_usgs discovers editions by kind: a new resource of either kind rebuilds the report
+        "kind:usgs-mcs-world",
+        "kind:usgs-mcs-commodity-world",
+    }
     assert read_entry(project, "typed-029")["deps"] == {}
 
 
