@@ -108,7 +108,17 @@ class BuildInputs:
 
     def deps_state(self, deps: list[str] | None) -> dict[str, dict[str, str | None]]:
         names = list(self.data) if deps is None else deps
-        return {name: {k: v for k, v in self.data.get(name, {}).items() if k != "path"} for name in names}
+        return {name: {k: v for k, v in self._state(name).items() if k != "path"} for name in names}
+
+    def _state(self, name: str) -> dict[str, str | None]:
+        if name in self.data:
+            return self.data[name]
+        if name.startswith(fingerprint.KIND_PREFIX):
+            # A kind the kernel looked for but the package has no resource of (no WGI pull yet):
+            # its member set is empty, a state like any other — adding the first member changes it.
+            empty = fingerprint.digest([])
+            return {"recorded": empty, "actual": empty, "path": ""}
+        return {}
 
 
 def exec_key(components: dict[str, str]) -> str:
