@@ -233,11 +233,14 @@ def _rp_table(rp: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     shown = countries.head(n)
     extra = countries[countries["iso3"].isin(["IND", "JPN"]) & ~countries["iso3"].isin(shown["iso3"])]
     rows = pd.concat([world, shown, extra])
+    # A reserves figure USGS gives only as a lower bound (">90000000") makes R/P a lower bound too.
+    bound = rows["reserves_status"].eq("lower_bound").map({True: "more than ", False: ""})
     return pd.DataFrame({
         "Country": rows["country"],
-        "Reserves": rows["reserves_t"].map(fmt_tonnes),
+        "Reserves": bound + rows["reserves_t"].map(fmt_tonnes),
         "Production": rows["production_t"].map(fmt_tonnes),
-        "R/P": rows["rp_years"].map(fmt_years),
+        "R/P": [b + fmt_years(y) if fmt_years(y) != "n/a" and not fmt_years(y).startswith("over") else fmt_years(y)
+                for b, y in zip(bound, rows["rp_years"])],
     })
 
 
