@@ -7,8 +7,18 @@ change the previous ``datapackage.json`` is kept under ``data/history/`` so ``ec
 diff`` can say what changed.
 """
 
+from importlib import metadata
+
 from analysis.errors import EconsecError
 
 
 class RefreshError(EconsecError):
     """A refresh step could not be done; nothing in ``data/`` was changed."""
+
+
+def client_version(package: str) -> str:
+    """Installed version of an API client package, recorded with every pull."""
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "(version unknown)"

@@ -25,7 +25,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,7 @@ import pycountry
 
 from analysis.data.comtrade import PULL_KIND, load_trade, read_comtrade_csv
 from analysis.data.countries import COMTRADE_CODE_OVERRIDES
-from analysis.data.refresh import RefreshError
+from analysis.data.refresh import RefreshError, client_version
 from analysis.data.refresh.transaction import DataTransaction, iso_time, utc_now
 from analysis.errors import DataFileError
 
@@ -293,7 +292,7 @@ def pull_comtrade(
             "econsec": {
                 "kind": PULL_KIND,
                 "retrieved": now,
-                "client": f"comtradeapicall {_version('comtradeapicall')}",
+                "client": f"comtradeapicall {client_version('comtradeapicall')}",
                 "endpoint": ENDPOINT,
                 "query": {k: v for k, v in query.client_arguments().items() if v is not None},
                 "command": query.command(),
@@ -310,9 +309,3 @@ def pull_comtrade(
         snapshot = tx.commit()
         return PullResult(name, tx.data_dir / rel, len(frame), years, snapshot)
 
-
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "(version unknown)"

@@ -17,11 +17,10 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from analysis.data.refresh import RefreshError
+from analysis.data.refresh import RefreshError, client_version
 from analysis.data.refresh.transaction import DataTransaction, iso_time, utc_now
 from analysis.data.wgi import API_SERIES, PULL_KIND, governance_scores, read_wgi_pull
 from analysis.errors import DataFileError
@@ -153,7 +152,7 @@ def pull_wgi(
             "econsec": {
                 "kind": PULL_KIND,
                 "retrieved": now,
-                "client": f"wbgapi {_version('wbgapi')}",
+                "client": f"wbgapi {client_version('wbgapi')}",
                 "query": query.client_arguments(),
                 "command": query.command(),
                 "rows": len(records),
@@ -169,9 +168,3 @@ def pull_wgi(
         snapshot = tx.commit()
         return WgiPullResult(name, tx.data_dir / rel, len(records), years, snapshot)
 
-
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "(version unknown)"
