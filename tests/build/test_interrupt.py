@@ -50,7 +50,11 @@ def test_interrupt_keeps_finished_reports_and_cleans_up(tmp_path):
     assert 1 <= len(finished) < 8
     for stem in finished:
         assert (project.reports / f"{stem}.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
-        assert (project.reports / "_cache/entries" / f"{stem}.json").exists()
+    # A report's cache entry is written after its outputs, on purpose: Ctrl-C between the two
+    # leaves a complete HTML that the next build considers stale, never a fresh-looking partial
+    # report. So every finished report but the one being committed has its entry.
+    recorded = [stem for stem in finished if (project.reports / "_cache/entries" / f"{stem}.json").exists()]
+    assert len(recorded) >= len(finished) - 1
     assert not temporaries(project)
     time.sleep(1.0)
     assert kernels_of(project) == []
@@ -59,4 +63,4 @@ def test_interrupt_keeps_finished_reports_and_cleans_up(tmp_path):
     rerun = subprocess.run([sys.executable, "-m", "analysis.cli", "build", "--format", "html", "--no-progress"],
                            env=env, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stderr
-    assert f"{len(finished)} fresh" in rerun.stdout
+    assert f"{len(recorded)} fresh" in rerun.stdout
