@@ -17,6 +17,13 @@ from .helpers import temporaries
 pytestmark = pytest.mark.slow
 
 
+def deliverable_sigint() -> None:
+    """In the child: SIGINT at its default, as in a terminal. A test run started in the
+    background of a non-interactive shell inherits SIGINT *ignored*, which Python (rightly)
+    keeps — Ctrl-C could then not be simulated at all."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def kernels_of(project) -> list[psutil.Process]:
     found = []
     for proc in psutil.process_iter(["cmdline"]):
@@ -37,6 +44,7 @@ def test_interrupt_keeps_finished_reports_and_cleans_up(tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "analysis.cli", "build", "--format", "html", "--jobs", "1", "--no-progress"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        preexec_fn=deliverable_sigint,
     )
     deadline = time.monotonic() + 120
     while not list(project.reports.glob("*.html")) and time.monotonic() < deadline and proc.poll() is None:

@@ -311,7 +311,9 @@ def test_build_interrupted_with_sigint(copy):
     before = copy.snapshot()
     proc = subprocess.Popen([*ECONSEC, "build", "--no-progress", "--force", "--jobs", "1", "lithium", "cobalt"],
                             cwd=copy.root, env=copy.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            stdin=subprocess.DEVNULL, start_new_session=True)
+                            stdin=subprocess.DEVNULL, start_new_session=True,
+                            # SIGINT deliverable as in a terminal, even when this run inherited it ignored
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 240
         while copy.snapshot().get("lithium.pdf") == before["lithium.pdf"] and time.monotonic() < deadline and proc.poll() is None:
