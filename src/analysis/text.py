@@ -50,6 +50,14 @@ def fmt_points(delta: float | None, decimals: int = 0) -> str:
     return ("+" if delta > 0 else "−" if delta < 0 else "±") + text
 
 
+def fmt_change(change: float | None, decimals: int = 0) -> str:
+    """Signed relative change (a fraction): ``-0.743`` → ``"−74%"``, ``0.25`` → ``"+25%"``."""
+    if _missing(change):
+        return MISSING
+    text = fmt_share(abs(change), decimals)
+    return ("+" if change > 0 else "−" if change < 0 else "±") + text
+
+
 def fmt_tonnes(tonnes: float | None, decimals: int | None = None) -> str:
     """Tonnes with a readable magnitude: 2 900 → "2,900 t"; 390 000 → "390 thousand t";
     3 700 000 → "3.7 million t"; 0.75 → "0.75 t". ``decimals`` overrides the default precision.

@@ -9,7 +9,6 @@ index links only files that exist. Hostile event text is shown literally and nev
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest

@@ -21,7 +21,8 @@ from analysis.data import (
 from analysis.errors import ParameterError
 from analysis.indicators.partners import bloc_shares
 from analysis.indicators.risk import governance_from_stability, supply_risk, supply_risk_sensitivity
-from analysis.reports.country_dependence import country_dependence, fmt_change
+from analysis.reports.country_dependence import country_dependence
+from analysis.text import fmt_change
 from analysis.text import fmt_share, fmt_usd
 from tests.reports.notebook_runner import ROOT, assert_publishable, charts, execute, html_text
 

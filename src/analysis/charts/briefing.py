@@ -6,12 +6,8 @@ import altair as alt
 import pandas as pd
 
 from analysis.charts.theme import COLOURS, PALETTE, publish
+from analysis.data.minerals import product_label
 
-PRODUCT_LABELS = {
-    "2504": "Natural graphite (HS 2504)",
-    "2822": "Cobalt oxides and hydroxides (HS 2822)",
-    "282520": "Lithium oxide and hydroxide (HS 282520)",
-}
 
 
 def china_import_share_chart(imports: pd.DataFrame, *, source: str) -> alt.VConcatChart:
@@ -20,7 +16,7 @@ def china_import_share_chart(imports: pd.DataFrame, *, source: str) -> alt.VConc
     ``imports`` columns (from :func:`analysis.indicators.dependence.import_dependence`):
     ``country``, ``hs_code``, ``year``, ``china_share`` (0–1), ``value_usd``, ``china_value_usd``.
     """
-    data = imports.assign(product=imports["hs_code"].map(PRODUCT_LABELS).fillna("HS " + imports["hs_code"]))
+    data = imports.assign(product=imports["hs_code"].map(product_label))
     data = data[["country", "product", "year", "china_share", "value_usd", "china_value_usd"]]
     first, last = int(data["year"].min()), int(data["year"].max())
     base = alt.Chart(data).encode(

@@ -122,6 +122,19 @@ def hs_table() -> pd.DataFrame:
     )
 
 
+def product_name(hs_code: str) -> str:
+    """Short product name of an HS code ("2822" → "Cobalt oxides and hydroxides")."""
+    name = HS_PRODUCTS[str(hs_code)].description.split(";")[0]
+    for suffix in (" (heading)", " (HS 2022)"):
+        name = name.replace(suffix, "")
+    return name
+
+
+def product_label(hs_code: str) -> str:
+    """Product name with its code for charts and tables: "Natural graphite (HS 2504)"."""
+    return f"{product_name(hs_code)} (HS {hs_code})"
+
+
 def mineral_of_hs(code: str) -> str | None:
     """Mineral of an HS code, or ``None`` for codes outside the table (e.g. platinum jewellery)."""
     product = HS_PRODUCTS.get(str(code))

@@ -29,7 +29,7 @@ from analysis.data import (
 )
 from analysis.data.comtrade import ALL_REPORTERS_2023_RESOURCE, NICKEL_RESOURCE, QUAD_WORLD_RESOURCE
 from analysis.data.countries import display_name, match_name
-from analysis.data.minerals import HS_PRODUCTS, PRIORITY_MINERALS, standard_mineral
+from analysis.data.minerals import HS_PRODUCTS, PRIORITY_MINERALS, product_label, product_name, standard_mineral
 from analysis.errors import ParameterError
 from analysis.indicators.concentration import MEASURE_LABELS, concentration
 from analysis.indicators.dependence import import_dependence, import_sources, mineral_trade
@@ -38,7 +38,7 @@ from analysis.indicators.risk import governance_from_stability, supply_risk, sup
 from analysis.indicators.timeseries import flows_around_events
 from analysis.reports.common import usgs_source
 from analysis.reports.mineral_profile import primary_measure
-from analysis.text import count_noun, fmt_number, fmt_share, fmt_tonnes, fmt_usd, join_names, lower_first, number_word
+from analysis.text import count_noun, fmt_change, fmt_number, fmt_share, fmt_tonnes, fmt_usd, join_names, lower_first, number_word
 
 #: The importing countries these reports are about (display name → ISO alpha-3).
 COUNTRIES: dict[str, str] = {"India": "IND", "Japan": "JPN"}
@@ -102,27 +102,11 @@ class CountryDependence:
 # --------------------------------------------------------------------------------------------
 
 
-def product_name(hs_code: str) -> str:
-    """Short product name of an HS code ("2822" → "Cobalt oxides and hydroxides")."""
-    product = HS_PRODUCTS[str(hs_code)]
-    name = product.description.split(";")[0]
-    for suffix in (" (heading)", " (HS 2022)"):
-        name = name.replace(suffix, "")
-    return name
 
 
 
-def product_label(hs_code: str) -> str:
-    """"Natural graphite (HS 2504)"."""
-    return f"{product_name(hs_code)} (HS {hs_code})"
 
 
-def fmt_change(change: float, decimals: int = 0) -> str:
-    """Signed relative change: -0.743 → "−74%", 0.25 → "+25%"."""
-    if pd.isna(change):
-        return fmt_share(change)
-    text = fmt_share(abs(change), decimals)
-    return ("+" if change > 0 else "−" if change < 0 else "±") + text
 
 
 

@@ -19,14 +19,13 @@ import pandas as pd
 from analysis.data import load_frameworks, load_trade, load_usgs
 from analysis.data.comtrade import ALL_REPORTERS_2023_RESOURCE, QUAD_WORLD_RESOURCE
 from analysis.data.countries import DISPLAY_NAMES, display_name, match_name
-from analysis.data.minerals import HS_PRODUCTS
+from analysis.data.minerals import HS_PRODUCTS, product_label
 from analysis.errors import ParameterError
 from analysis.indicators.concentration import MEASURE_LABELS, concentration
 from analysis.indicators.dependence import import_dependence, mineral_trade
 from analysis.indicators.partners import INDIA_JAPAN, bloc_members
 from analysis.indicators.scenarios import Disruption, disruption, disruption_curve
 from analysis.reports.common import unit_note, usgs_source
-from analysis.reports.country_dependence import product_label
 from analysis.reports.mineral_profile import primary_measure
 from analysis.text import count_noun, fmt_share, fmt_tonnes, fmt_usd, join_names, lower_first
 
