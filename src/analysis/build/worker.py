@@ -141,13 +141,7 @@ def run_job(job: Job, *, prestart_next: bool = True, state: WorkerState | None =
                 else:
                     raise ValueError(f"unknown format {fmt!r}")
             except Exception as exc:
-                result.failure = {
-                    "cell": None,
-                    "ename": type(exc).__name__,
-                    "evalue": str(exc),
-                    "traceback": traceback.format_exc(),
-                    "summary": f"conversion to {fmt} failed: {type(exc).__name__}: {exc}",
-                }
+                result.failure = _failure(exc, f"conversion to {fmt} failed: ")
                 return result
             result.outputs[fmt] = data
             result.charts[fmt] = count
@@ -155,13 +149,18 @@ def run_job(job: Job, *, prestart_next: bool = True, state: WorkerState | None =
         result.ok = True
         return result
     except Exception as exc:  # a bug or an unreadable file: report it like a failed cell
-        result.failure = {
-            "cell": None,
-            "ename": type(exc).__name__,
-            "evalue": str(exc),
-            "traceback": traceback.format_exc(),
-            "summary": f"{type(exc).__name__}: {exc}",
-        }
+        result.failure = _failure(exc)
         return result
     finally:
         result.timings["total"] = time.perf_counter() - started
+
+
+def _failure(exc: Exception, context: str = "") -> dict[str, object]:
+    """A job failure outside any notebook cell, in the shape of a failed cell's record."""
+    return {
+        "cell": None,
+        "ename": type(exc).__name__,
+        "evalue": str(exc),
+        "traceback": traceback.format_exc(),
+        "summary": f"{context}{type(exc).__name__}: {exc}",
+    }
