@@ -46,7 +46,7 @@ BIN = Path(sys.executable).parent
 def make_copy(root: Path, notebook: str | None) -> list[dict]:
     """A project copy under ``root``; returns the reports (stem, notebook path, params)."""
     sys.path.insert(0, str(REPO / "src"))
-    from analysis.build.publications import load_matrix, make_report
+    from analysis.engine.publications import load_matrix, make_report
 
     for name in ("notebooks", "data"):
         shutil.copytree(REPO / name, root / name)

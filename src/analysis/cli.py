@@ -1,7 +1,7 @@
 """The ``econsec`` command line.
 
 Sub-commands live with the layer they drive: ``build``, ``list`` and ``params`` in
-:mod:`analysis.build.cli`, ``data …`` in :mod:`analysis.data.cli`. Each module exposes
+:mod:`analysis.engine.cli`, ``data …`` in :mod:`analysis.data.cli`. Each module exposes
 ``register(subparsers)``; this file only wires them and maps errors to exit codes:
 
 * 0 — everything asked for was done
@@ -24,7 +24,7 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 
 #: Modules that add sub-commands (imported lazily so ``econsec --help`` stays fast).
-COMMAND_MODULES = ("analysis.build.cli", "analysis.data.cli")
+COMMAND_MODULES = ("analysis.engine.cli", "analysis.data.cli")
 
 
 class _Parser(argparse.ArgumentParser):

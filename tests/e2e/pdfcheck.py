@@ -85,7 +85,7 @@ class _Parser(HTMLParser):
 
 def spec_title(spec: dict) -> str:
     """The chart's title as the house charts record it (``usermeta.econsec.title``, as
-    :attr:`analysis.build.charts.Chart.title` reads it), else the spec's own title."""
+    :attr:`analysis.engine.vega.Chart.title` reads it), else the spec's own title."""
     title = ((spec.get("usermeta") or {}).get("econsec") or {}).get("title") or spec.get("title")
     if isinstance(title, dict):
         title = title.get("text")

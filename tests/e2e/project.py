@@ -46,7 +46,7 @@ def first_sets() -> list[tuple[str, dict[str, Any]]]:
 
 def stem_of(nb_id: str, params: dict[str, Any]) -> str:
     """Output stem of a publication, as the build names it (``output`` with slugified values)."""
-    from analysis.build.publications import slug
+    from analysis.engine.publications import slug
 
     spec = real_matrix()["notebooks"][nb_id]
     slugs = {k: "-".join(slug(x) for x in v) if isinstance(v, list) else slug(v) for k, v in params.items()}

@@ -8,9 +8,9 @@ import json
 import pandas as pd
 import pytest
 
-from analysis import report
-from analysis.build.domains import DomainCache
-from analysis.build.publications import load_matrix, reports
+from analysis.reports import blocks as report
+from analysis.engine.domains import DomainCache
+from analysis.engine.publications import load_matrix, reports
 from analysis.data import (
     load_china_exports_hs6,
     load_frameworks,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import report
-from analysis.build.domains import DomainCache
-from analysis.build.publications import load_matrix, reports
+from analysis.reports import blocks as report
+from analysis.engine.domains import DomainCache
+from analysis.engine.publications import load_matrix, reports
 from analysis.data import load_frameworks, load_quad_imports
 from analysis.errors import ParameterError
 from analysis.indicators.partners import bloc_members

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import report
+from analysis.reports import blocks as report
 from analysis.reports.partnership import MILESTONES, lists_overlap, partnership
 from tests.reports.notebook_runner import assert_publishable, charts, execute, html_text
 

@@ -195,7 +195,7 @@ def events_brief(events: pd.DataFrame) -> pd.DataFrame:
 def what_changed_blocks(b: Briefing) -> list[object]:
     """Report blocks for "what changed": the largest changes since the last data refresh, if any
     (``econsec data diff``), then the revisions USGS made between editions."""
-    from analysis import report
+    from analysis.reports import blocks as report
 
     blocks: list[object] = []
     if b.changes_against is None:

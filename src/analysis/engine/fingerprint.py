@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import analysis
-from analysis.build.files import atomic_write_text
+from analysis.engine.files import atomic_write_text
 
 #: Distributions whose version changes what a report looks like (execution, charts, conversion).
 OUTPUT_PACKAGES = (
@@ -46,9 +46,9 @@ OUTPUT_PACKAGES = (
     "fonttools",
 )
 
-#: Files of ``analysis/build`` that shape report content. The rest of the engine (CLI, runner,
+#: Files of ``analysis/engine`` that shape report content. The rest of the engine (CLI, runner,
 #: cache bookkeeping) can change without invalidating every report.
-BUILD_OUTPUT_FILES = ("execute.py", "charts.py", "html.py", "pdf.py", "worker.py")
+BUILD_OUTPUT_FILES = ("execute.py", "vega.py", "html.py", "pdf.py", "worker.py")
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -73,9 +73,9 @@ def source_files() -> list[Path]:
         if not path.is_file() or "__pycache__" in path.parts:
             continue
         relative = path.relative_to(root)
-        if relative.parts[0] == "build":
+        if relative.parts[0] == "engine":
             in_templates = len(relative.parts) > 1 and relative.parts[1] == "templates"
-            if not in_templates and relative.as_posix()[len("build/"):] not in BUILD_OUTPUT_FILES:
+            if not in_templates and relative.as_posix()[len("engine/"):] not in BUILD_OUTPUT_FILES:
                 continue
         elif path.suffix not in (".py", ".json", ".toml", ".csv", ".css", ".j2"):
             continue

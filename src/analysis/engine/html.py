@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from analysis.build.charts import Chart, prepare, replace_charts, to_csv
+from analysis.engine.vega import Chart, prepare, replace_charts, to_csv
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -74,7 +74,7 @@ def load_vega_bundle(cache_dir: str | None = None) -> str:
             if cached.exists():
                 bundle = cached.read_text(encoding="utf-8")
             else:
-                from analysis.build.files import atomic_write_text
+                from analysis.engine.files import atomic_write_text
 
                 bundle = _make_bundle()
                 atomic_write_text(cached, bundle)

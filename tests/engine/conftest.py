@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.build.cache import Project
+from analysis.engine.cache import Project
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -48,7 +48,7 @@ def frozen_sources():
     Other work in the same tree (an edited library module) would otherwise make a report stale
     between two builds of one test; the cache tests change the digest explicitly instead.
     """
-    from analysis.build import fingerprint
+    from analysis.engine import fingerprint
 
     digest = fingerprint.sources_digest(fingerprint.FileHasher())
     patch = pytest.MonkeyPatch()

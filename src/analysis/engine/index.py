@@ -10,10 +10,10 @@ import html
 from datetime import datetime, timezone
 from pathlib import Path
 
-from analysis.build.cache import Project, read_entry
-from analysis.build.files import atomic_write_text
-from analysis.build.html import stylesheet
-from analysis.build.publications import Report
+from analysis.engine.cache import Project, read_entry
+from analysis.engine.files import atomic_write_text
+from analysis.engine.html import stylesheet
+from analysis.engine.publications import Report
 
 
 def _params(report: Report) -> str:

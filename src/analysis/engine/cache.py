@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analysis.build import fingerprint
-from analysis.build.files import atomic_write_text
-from analysis.build.publications import Report
+from analysis.engine import fingerprint
+from analysis.engine.files import atomic_write_text
+from analysis.engine.publications import Report
 
 ENTRY_VERSION = 1
 FORMATS = ("html", "pdf")

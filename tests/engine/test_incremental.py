@@ -9,9 +9,9 @@ import json
 
 import pytest
 
-from analysis.build import fingerprint
-from analysis.build.cache import BuildInputs, decide
-from analysis.build.runner import load_reports
+from analysis.engine import fingerprint
+from analysis.engine.cache import BuildInputs, decide
+from analysis.engine.runner import load_reports
 
 from .conftest import make_project
 from .helpers import environment, mtimes, record_hash, run_build, statuses

@@ -32,14 +32,14 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from analysis.build import fingerprint
-from analysis.build.cache import FORMATS, BuildInputs, Decision, Project, decide, file_record, output_key, page_options, write_entry
-from analysis.build.domains import DomainCache
-from analysis.build.execute import BASE_PREIMPORTS, KernelSettings, notebook_imports
-from analysis.build.files import atomic_write_bytes, remove_stale_temporaries
-from analysis.build.index import write_index
-from analysis.build.publications import Report, load_matrix, reports as select_reports
-from analysis.build.worker import Job, JobResult
+from analysis.engine import fingerprint
+from analysis.engine.cache import FORMATS, BuildInputs, Decision, Project, decide, file_record, output_key, page_options, write_entry
+from analysis.engine.domains import DomainCache
+from analysis.engine.execute import BASE_PREIMPORTS, KernelSettings, notebook_imports
+from analysis.engine.files import atomic_write_bytes, remove_stale_temporaries
+from analysis.engine.index import write_index
+from analysis.engine.publications import Report, load_matrix, reports as select_reports
+from analysis.engine.worker import Job, JobResult
 from analysis.errors import DataFileError, EconsecError, ParameterError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -94,7 +94,7 @@ def check_formats(formats: Sequence[str]) -> tuple[str, ...]:
     chosen = tuple(dict.fromkeys(f.strip().lower() for f in formats if f.strip()))
     for fmt in chosen:
         if fmt not in FORMATS:
-            from analysis.build.params import unknown_name
+            from analysis.engine.params import unknown_name
 
             raise unknown_name(fmt, FORMATS, "--format", "format")
     if not chosen:
@@ -261,7 +261,7 @@ def commit_result(project: Project, inputs: BuildInputs, decision: Decision, job
 
 def _worker_main(conn: Connection, prestart: KernelSettings | None) -> None:
     """A local pool worker: receive jobs, run them, send results (see :mod:`.worker`)."""
-    from analysis.build.worker import STATE, block_slow_imports, run_job
+    from analysis.engine.worker import STATE, block_slow_imports, run_job
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
 
@@ -298,7 +298,7 @@ class LocalPool:
             self.context = multiprocessing.get_context("fork")
         elif "forkserver" in methods:
             self.context = multiprocessing.get_context("forkserver")
-            self.context.set_forkserver_preload(["analysis.build.runner", "analysis.build.worker"])
+            self.context.set_forkserver_preload(["analysis.engine.runner", "analysis.engine.worker"])
         else:
             self.context = multiprocessing.get_context("spawn")
         self.prestart = prestart
@@ -487,7 +487,7 @@ def run_jobs(project: Project, inputs: BuildInputs, todo: list[Decision], format
     show = options.progress if options.progress is not None else sys.stderr.isatty()
     zygote = None
     if options.scheduler:
-        from analysis.build.distributed import DaskPool
+        from analysis.engine.distributed import DaskPool
 
         pool: Any = DaskPool(options.scheduler)
     else:
@@ -527,8 +527,8 @@ def start_shared_zygote(settings: KernelSettings):
     import dataclasses
     import tempfile
 
-    from analysis.build.execute import BLOCKED_IMPORTS
-    from analysis.build.zygote import Zygote
+    from analysis.engine.execute import BLOCKED_IMPORTS
+    from analysis.engine.zygote import Zygote
 
     folder = tempfile.mkdtemp(prefix="econsec-")
     socket_path = os.path.join(folder, "zygote.sock")

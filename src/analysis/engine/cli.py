@@ -45,7 +45,7 @@ analysis source and templates, and package versions.
 
 
 def _project():
-    from analysis.build.cache import Project
+    from analysis.engine.cache import Project
     from analysis.paths import project_root
 
     return Project(project_root())
@@ -105,7 +105,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from analysis.build.runner import BuildOptions, build
+    from analysis.engine.runner import BuildOptions, build
     from analysis.errors import ParameterError
 
     if args.jobs is not None and args.jobs < 1:
@@ -179,8 +179,8 @@ def print_summary(result: Any, project: Any, *, quiet: bool = False) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from analysis.build.cache import BuildInputs, decide
-    from analysis.build.runner import check_formats, load_reports
+    from analysis.engine.cache import BuildInputs, decide
+    from analysis.engine.runner import check_formats, load_reports
 
     formats = check_formats(args.format)
     project = _project()
@@ -226,9 +226,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_params(args: argparse.Namespace) -> int:
-    from analysis.build.cache import BuildInputs
-    from analysis.build.publications import load_matrix
-    from analysis.build.runner import domain_cache
+    from analysis.engine.cache import BuildInputs
+    from analysis.engine.publications import load_matrix
+    from analysis.engine.runner import domain_cache
 
     project = _project()
     matrix = load_matrix(project.root)
@@ -268,7 +268,7 @@ def cmd_params(args: argparse.Namespace) -> int:
         if bounds:
             console.print("    range: " + ", ".join(bounds), highlight=False)
         if item["values"] is not None:
-            from analysis.build.domains import REGISTRY
+            from analysis.engine.domains import REGISTRY
 
             values = ", ".join(str(v) for v in item["values"])
             console.print(f"    allowed ({len(item['values'])}, domain '{item['domain']}': {REGISTRY[item['domain']][1]}):",

@@ -9,8 +9,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from analysis.build.cache import Project
-from analysis.build.runner import BuildOptions, BuildResult, build
+from analysis.engine.cache import Project
+from analysis.engine.runner import BuildOptions, BuildResult, build
 
 
 @contextlib.contextmanager

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analysis.build.params import MISSING, TYPES, ParamSpec, parse_assignment, parse_text, unknown_name, validate_set
+from analysis.engine.params import MISSING, TYPES, ParamSpec, parse_assignment, parse_text, unknown_name, validate_set
 from analysis.errors import ParameterError
 
 MATRIX_FILE = "publications.toml"
@@ -143,7 +143,7 @@ def _param_spec(name: str, raw: Any, where: str, default: Any) -> ParamSpec:
             bounds[key] = raw[key]
     domain = raw.get("domain")
     if domain is not None:
-        from analysis.build.domains import REGISTRY
+        from analysis.engine.domains import REGISTRY
 
         if domain not in REGISTRY:
             raise unknown_name(domain, sorted(REGISTRY), f"{MATRIX_FILE}: {where}", "domain")

@@ -1,6 +1,6 @@
 """One build job — execute a notebook (or reuse its executed copy) and convert it — as a pure
 function of a :class:`Job`, so that any pool can run it: the local process pool of
-:mod:`analysis.build.runner` or a ``dask.distributed`` cluster (:mod:`analysis.build.distributed`).
+:mod:`analysis.engine.runner` or a ``dask.distributed`` cluster (:mod:`analysis.engine.distributed`).
 
 A job returns bytes (executed notebook, HTML, PDF) instead of writing files: the process that
 owns the build writes them atomically and records the cache entry, so a worker that dies or
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analysis.build.execute import BLOCKED_IMPORTS, KernelPool, KernelSettings
+from analysis.engine.execute import BLOCKED_IMPORTS, KernelPool, KernelSettings
 
 
 @dataclass
@@ -72,7 +72,7 @@ class WorkerState:
 
     def html(self, cache_dir: str | None):
         if self._html is None:
-            from analysis.build.html import HtmlConverter, load_vega_bundle
+            from analysis.engine.html import HtmlConverter, load_vega_bundle
 
             load_vega_bundle(cache_dir)
             self._html = HtmlConverter()
@@ -80,7 +80,7 @@ class WorkerState:
 
     def pdf(self):
         if self._pdf is None:
-            from analysis.build.pdf import PdfConverter
+            from analysis.engine.pdf import PdfConverter
 
             self._pdf = PdfConverter()
         return self._pdf
@@ -108,7 +108,7 @@ def run_job(job: Job, *, prestart_next: bool = True, state: WorkerState | None =
         if job.mode == "convert":
             nb = nbformat.read(job.executed, as_version=4)
         else:
-            from analysis.build.execute import parameterize
+            from analysis.engine.execute import parameterize
 
             t0 = time.perf_counter()
             nb = parameterize(Path(job.notebook), job.params)

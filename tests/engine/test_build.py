@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from analysis.build.charts import Chart
-from analysis.build.html import load_vega_bundle
+from analysis.engine.vega import Chart
+from analysis.engine.html import load_vega_bundle
 
 from .conftest import make_project
 from .helpers import chart_specs, mtimes, run_build, statuses, temporaries
@@ -103,7 +103,7 @@ def test_parameters_reach_the_kernel_with_their_types(built):
 
 
 def test_data_dependencies_are_recorded(built):
-    from analysis.build.cache import read_entry
+    from analysis.engine.cache import read_entry
 
     project, _ = built
     assert set(read_entry(project, "charts-lithium")["deps"]) == {

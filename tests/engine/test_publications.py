@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.build.publications import load_matrix, notebook_defaults, reports
+from analysis.engine.publications import load_matrix, notebook_defaults, reports
 from analysis.errors import ParameterError
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -37,7 +37,7 @@ NOT_IN_ZYGOTE = ("matplotlib", "ipywidgets")
 
 
 class Zygote:
-    """A warm parent process (``python -m analysis.build.zygote``) that forks kernels.
+    """A warm parent process (``python -m analysis.engine.zygote``) that forks kernels.
 
     Requests come through its stdin pipe (:meth:`fork`) or, when ``socket_path`` is given,
     through a Unix socket that several worker processes share (:class:`ZygoteClient`). The
@@ -56,7 +56,7 @@ class Zygote:
         self.socket_path = socket_path
         config = {"preimports": list(preimports), "blocked": list(blocked), "socket": socket_path}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "analysis.build.zygote", json.dumps(config)],
+            [sys.executable, "-m", "analysis.engine.zygote", json.dumps(config)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from analysis.build.cache import BuildInputs
+from analysis.engine.cache import BuildInputs
 
 
 def test_a_kind_with_no_resources_has_a_stable_state_that_its_first_member_changes(project):

@@ -1,6 +1,6 @@
 """The same build on a ``dask.distributed`` cluster (``econsec build --scheduler tcp://…``).
 
-Each report is one task running :func:`analysis.build.worker.run_job` in a dask worker; every
+Each report is one task running :func:`analysis.engine.worker.run_job` in a dask worker; every
 worker thread keeps its own kernel pool and converters between tasks, so a worker pre-starts a
 kernel for its next report just as the local pool does. Results (bytes) come back to the
 client, which writes files and cache entries exactly as for a local build, so atomicity and the
@@ -16,7 +16,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from analysis.build.worker import Job, JobResult, WorkerState, run_job
+from analysis.engine.worker import Job, JobResult, WorkerState, run_job
 
 _LOCAL = threading.local()
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from analysis.build.files import atomic_write_text
+from analysis.engine.files import atomic_write_text
 
 #: The two partners the reports are about (country names as the trade data spells them).
 PARTNERS = ("India", "Japan")
@@ -91,7 +91,7 @@ class DomainCache:
     def __call__(self, name: str) -> list[Any]:
         if name not in self._values:
             if name not in REGISTRY:
-                from analysis.build.params import unknown_name
+                from analysis.engine.params import unknown_name
 
                 raise unknown_name(name, sorted(REGISTRY), "publications.toml", "domain")
             import warnings

@@ -8,7 +8,7 @@ import re
 import nbformat
 import pytest
 
-from analysis.build.charts import data_tables, format_cell, prepare, print_columns, to_csv, used_fields
+from analysis.engine.vega import data_tables, format_cell, prepare, print_columns, to_csv, used_fields
 
 SPEC = {
     "$schema": "https://vega.github.io/schema/vega-lite/v6.4.1.json",
@@ -63,7 +63,7 @@ def test_data_tables_csv_and_print_columns():
 
 
 def test_html_has_one_bundle_every_chart_and_nothing_from_the_network(tmp_path):
-    from analysis.build.html import HtmlConverter, load_vega_bundle
+    from analysis.engine.html import HtmlConverter, load_vega_bundle
 
     page, count = HtmlConverter().convert(notebook(), PAGE)
     text = page.decode("utf-8")
@@ -81,7 +81,7 @@ def test_html_has_one_bundle_every_chart_and_nothing_from_the_network(tmp_path):
 
 
 def test_page_without_charts_carries_no_bundle():
-    from analysis.build.html import HtmlConverter
+    from analysis.engine.html import HtmlConverter
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("Only text.")]
@@ -94,7 +94,7 @@ def test_pdf_has_each_chart_and_its_data_appendix():
     from pypdf import PdfReader
     import io
 
-    from analysis.build.pdf import PdfConverter
+    from analysis.engine.pdf import PdfConverter
 
     converter = PdfConverter()
     body, count = converter.print_html(notebook(), PAGE)
@@ -107,7 +107,7 @@ def test_pdf_has_each_chart_and_its_data_appendix():
 
 
 def test_short_tables_are_kept_whole_long_ones_flow():
-    from analysis.build.pdf import KEEP_TABLE_ROWS, keep_short_tables
+    from analysis.engine.pdf import KEEP_TABLE_ROWS, keep_short_tables
 
     def table(rows):
         return "<table class='econsec-table'><caption>c</caption>" + "<tr><td>x</td></tr>" * rows + "</table>"

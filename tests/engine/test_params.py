@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.build.params import ParamSpec, check_value, closest, parse_assignment, parse_text, validate_set
+from analysis.engine.params import ParamSpec, check_value, closest, parse_assignment, parse_text, validate_set
 from analysis.errors import ParameterError
 
 MINERALS = ["Cobalt", "Lithium", "Nickel", "Rare earths"]

@@ -17,8 +17,8 @@ import html
 import re
 from typing import Any
 
-from analysis.build.charts import Chart, format_cell, prepare, print_columns, replace_charts
-from analysis.build.html import TEMPLATES, stylesheet
+from analysis.engine.vega import Chart, format_cell, prepare, print_columns, replace_charts
+from analysis.engine.html import TEMPLATES, stylesheet
 
 #: Rows of a chart's data printed in the appendix (the CSV in the HTML has them all).
 APPENDIX_ROWS = 25

@@ -67,7 +67,7 @@ class KernelSettings:
     kernel_name: str = "python3"
     cell_timeout: int = 1800
     startup_timeout: int = 120
-    #: Fork kernels from a warm zygote (see :mod:`analysis.build.zygote`) where ``os.fork`` exists.
+    #: Fork kernels from a warm zygote (see :mod:`analysis.engine.zygote`) where ``os.fork`` exists.
     fork: bool = hasattr(os, "fork")
     #: Unix socket of a zygote shared by all workers of a local build (else one per pool).
     zygote_socket: str | None = None
@@ -238,7 +238,7 @@ class KernelPool:
     # -- coroutines on the pool's loop --------------------------------------------------------
 
     def _zygote(self, settings: KernelSettings):
-        from analysis.build.zygote import Zygote, ZygoteClient
+        from analysis.engine.zygote import Zygote, ZygoteClient
 
         if settings.zygote_socket:
             return ZygoteClient(settings.zygote_socket)
@@ -252,7 +252,7 @@ class KernelPool:
 
     async def _start(self, settings: KernelSettings):
         if settings.fork:
-            from analysis.build.zygote import fork_kernel_manager
+            from analysis.engine.zygote import fork_kernel_manager
 
             km = fork_kernel_manager(self._zygote(settings), kernel_name=settings.kernel_name)
         else:
