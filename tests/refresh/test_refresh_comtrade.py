@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from analysis.cli import main
-from analysis.data.changes import changes_since, china_import_shares, largest_changes
+from analysis.indicators.changes import changes_since, china_import_shares, largest_changes
 from analysis.data.comtrade import load_trade
 
 from .refresh_helpers import QUAD, assert_no_staging_left, assert_package_valid, tree_digest

@@ -8,7 +8,7 @@ import importlib.util
 import pytest
 
 from analysis.cli import main
-from analysis.data.changes import changes_since, largest_changes
+from analysis.indicators.changes import changes_since, largest_changes
 from analysis.data.usgs import load_usgs
 from analysis.indicators.concentration import concentration
 

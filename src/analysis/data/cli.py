@@ -146,7 +146,7 @@ def cmd_pull_wgi(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from analysis.data.changes import METRICS, largest_changes
+    from analysis.indicators.changes import METRICS, largest_changes
     from analysis.data.refresh import RefreshError
     from analysis.data.refresh.history import compare
 

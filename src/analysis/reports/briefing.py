@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.data import load_events, load_frameworks, load_quad_imports, load_usgs
-from analysis.data.changes import changes_since, largest_changes
+from analysis.indicators.changes import changes_since, largest_changes
 from analysis.data.minerals import PRIORITY_MINERALS
 from analysis.errors import ParameterError
 from analysis.indicators.concentration import MEASURE_LABELS, Concentration, concentration

@@ -98,7 +98,7 @@ def load_state(package_path: Path, like: tuple[pd.DataFrame, pd.DataFrame] | Non
 
 def compare(reference: str | None, data_dir: Path) -> tuple[pd.DataFrame, str, dict[str, list[str]]]:
     """(what_changed table, label of the earlier state, resources added/removed/changed)."""
-    from analysis.data.changes import what_changed
+    from analysis.indicators.changes import what_changed
 
     package, label = earlier_state(reference, data_dir)
     current_path = data_dir / PACKAGE_FILE
