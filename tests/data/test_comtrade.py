@@ -9,7 +9,7 @@ import pytest
 
 from analysis.data.comtrade import read_comtrade_csv, read_comtrade_xlsx, read_shifted_header_csv
 from analysis.errors import DataFileError, UnknownCountryError
-from tests.helpers import copy_with
+from tests.support.files import copy_with
 
 SHIFTED = ("trade", "critical-minerals-risk-index", "trade_data.csv")
 QUAD_WORLD = ("trade", "quad-critical-minerals-supply-chain", "p3 minerals quad world.xlsx")

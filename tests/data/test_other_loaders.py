@@ -10,7 +10,7 @@ from analysis.data.china_exports import read_china_exports_groups, read_china_ex
 from analysis.data.partnership import read_critical_mineral_lists, read_events, read_frameworks
 from analysis.data.wgi import read_political_stability, read_wgi
 from analysis.errors import DataFileError
-from tests.helpers import copy_with
+from tests.support.files import copy_with
 
 STABILITY = ("trade", "critical-minerals-risk-index", "stability_data.csv")
 

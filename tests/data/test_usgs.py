@@ -10,7 +10,7 @@ import pytest
 
 from analysis.data.usgs import read_mcs2024_rare_earths, read_mcs_world
 from analysis.errors import DataFileError, UnknownCountryError
-from tests.helpers import copy_with
+from tests.support.files import copy_with
 
 
 def raw_rows(raw_dir):

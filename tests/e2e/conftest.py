@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.project import REPO, TempProject, first_sets, make_project, stem_of
+from tests.support.project import REPO, TempProject, first_sets, make_project, stem_of
 
 HOSTILE_SCRIPT = '<script>window.__pwned = "script"; alert("script ran")</script>'
 HOSTILE_IMG = '"><img src=x onerror="window.__pwned=\'img\'; alert(\'img onerror ran\')">'
@@ -68,7 +68,7 @@ def expected_stems() -> list[str]:
 def subset_sets() -> list[tuple[str, dict]]:
     """What ``make test`` builds: each notebook's first publication, plus every publication that
     has a known bug listed above (so its xfail runs on a fresh clone too)."""
-    from tests.e2e.project import available_notebooks, real_matrix
+    from tests.support.project import available_notebooks, real_matrix
 
     chosen = first_sets()
     stems = {stem_of(nb, params) for nb, params in chosen}
@@ -171,7 +171,7 @@ def browser():
         import playwright  # noqa: F401
     except ImportError:
         pytest.fail("the Python package playwright is missing from the dev tools (pip install -e '.[dev]')", pytrace=False)
-    from tests.e2e.browser import Browser
+    from tests.support.browser import Browser
 
     instance = Browser()
     yield instance

@@ -23,7 +23,7 @@ import nbformat
 import pytest
 
 from tests.e2e.conftest import HOSTILE_IMG, HOSTILE_SCRIPT
-from tests.e2e.project import ECONSEC, REPO, TRACEBACK, TempProject, make_project, one_line_error, real_matrix
+from tests.support.project import ECONSEC, REPO, TRACEBACK, TempProject, make_project, one_line_error, real_matrix
 
 pytestmark = pytest.mark.slow
 
@@ -446,7 +446,7 @@ def test_event_text_with_markup_is_escaped_in_html_and_literal_in_pdf(hostile_pr
 
 
 def test_event_text_with_markup_is_literal_in_the_pdf(hostile_project, poppler):
-    from tests.e2e.pdfcheck import pdf_facts
+    from tests.support.pdfcheck import pdf_facts
 
     text = "".join(pdf_facts(hostile_project.reports / "partnership.pdf").text.split())
     for wanted in (f"Hostile summit {HOSTILE_SCRIPT}", f"Hostile source {HOSTILE_IMG}"):

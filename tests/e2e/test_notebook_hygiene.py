@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.project import REPO
+from tests.support.project import REPO
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 #: Top-level modules a notebook may import: the project's package and the charting stack.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.pdfcheck import body_lines, outline, pdf_facts, running_head, squash
+from tests.support.pdfcheck import body_lines, outline, pdf_facts, running_head, squash
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.e2e.project import REPO
+from tests.support.project import REPO
 
 WORKFLOW = REPO / ".github" / "workflows" / "publish.yml"
 

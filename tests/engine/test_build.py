@@ -12,7 +12,7 @@ from analysis.engine.vega import Chart
 from analysis.engine.html import load_vega_bundle
 
 from .conftest import make_project
-from .helpers import chart_specs, mtimes, run_build, statuses, temporaries
+from tests.support.engine import chart_specs, mtimes, run_build, statuses, temporaries
 
 pytestmark = pytest.mark.slow
 

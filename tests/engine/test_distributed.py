@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import make_project
-from .helpers import run_build, statuses
+from tests.support.engine import run_build, statuses
 
 pytestmark = pytest.mark.slow
 distributed = pytest.importorskip("distributed")

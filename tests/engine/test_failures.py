@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from .conftest import make_project
-from .helpers import temporaries
+from tests.support.engine import temporaries
 
 pytestmark = pytest.mark.slow
 

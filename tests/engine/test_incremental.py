@@ -14,7 +14,7 @@ from analysis.engine.cache import BuildInputs, decide
 from analysis.engine.runner import load_reports
 
 from .conftest import make_project
-from .helpers import environment, mtimes, record_hash, run_build, statuses
+from tests.support.engine import environment, mtimes, record_hash, run_build, statuses
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,7 @@ import psutil
 import pytest
 
 from .conftest import make_project
-from .helpers import temporaries
+from tests.support.engine import temporaries
 
 pytestmark = pytest.mark.slow
 

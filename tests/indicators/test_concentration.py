@@ -21,7 +21,7 @@ from analysis.indicators.concentration import (
     top_producers,
 )
 
-from .support import mcs_rows, mcs_value, synthetic_usgs
+from tests.support.indicators import mcs_rows, mcs_value, synthetic_usgs
 
 # ------------------------------------------------------------------ hand-computed (synthetic frames)
 

@@ -22,7 +22,7 @@ from analysis.indicators.dependence import (
     supplier_share_table,
 )
 
-from .support import NICKEL, QUAD_CHINA, QUAD_WORLD, csv_dicts, quad_rows, synthetic_trade, trade_2023_rows
+from tests.support.indicators import NICKEL, QUAD_CHINA, QUAD_WORLD, csv_dicts, quad_rows, synthetic_trade, trade_2023_rows
 
 # ------------------------------------------------------------------ hand-computed (synthetic frames)
 

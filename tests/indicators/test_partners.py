@@ -10,7 +10,7 @@ import pytest
 from analysis.errors import ParameterError
 from analysis.indicators.partners import EU27, bloc_members, bloc_shares, complementarity
 
-from .support import FRAMEWORKS, LISTS, QUAD_CHINA, QUAD_WORLD, csv_dicts, mcs_rows, mcs_value, quad_rows, synthetic_usgs
+from tests.support.indicators import FRAMEWORKS, LISTS, QUAD_CHINA, QUAD_WORLD, csv_dicts, mcs_rows, mcs_value, quad_rows, synthetic_usgs
 
 
 def synthetic_frameworks() -> pd.DataFrame:

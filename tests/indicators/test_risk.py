@@ -20,7 +20,7 @@ from analysis.indicators.risk import (
     supply_risk_sensitivity,
 )
 
-from .support import STABILITY, csv_dicts, mcs_value, stability_rank, synthetic_usgs
+from tests.support.indicators import STABILITY, csv_dicts, mcs_value, stability_rank, synthetic_usgs
 
 
 def scores(**values: float) -> pd.DataFrame:

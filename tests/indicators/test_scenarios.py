@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from analysis.errors import ParameterError
 from analysis.indicators.scenarios import disruption, disruption_curve, exposure, shortfall_grid
 
-from .support import mcs_value, synthetic_usgs
+from tests.support.indicators import mcs_value, synthetic_usgs
 
 # SYNTHETIC supply: supplier AAA 60 t, partner BBB 30 t, other CCC 10 t; world 100 t
 SUPPLY = pd.DataFrame({"iso3": ["AAA", "BBB", "CCC"], "value_t": [60.0, 30.0, 10.0]})

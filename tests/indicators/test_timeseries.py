@@ -10,7 +10,7 @@ import pytest
 from analysis.errors import ParameterError
 from analysis.indicators.timeseries import flows_around_events, tag_events
 
-from .support import CHINA_GROUPS, csv_dicts
+from tests.support.indicators import CHINA_GROUPS, csv_dicts
 
 
 def synthetic_flows(skip: tuple[str, ...] = ()) -> pd.DataFrame:

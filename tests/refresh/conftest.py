@@ -1,4 +1,4 @@
-"""Fixtures for the refresh tests (helpers in refresh_helpers.py). No test touches the network."""
+"""Fixtures for the refresh tests (helpers in tests/support/refresh.py). No test touches the network."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from .refresh_helpers import REAL_DATA, FakeComtrade, Project, wgi_fixture_records
+from tests.support.refresh import REAL_DATA, FakeComtrade, Project, wgi_fixture_records
 
 
 @pytest.fixture

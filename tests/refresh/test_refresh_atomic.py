@@ -11,7 +11,7 @@ from analysis.cli import main
 from analysis.data.refresh import transaction
 from analysis.data.usgs import load_usgs
 
-from .refresh_helpers import MCS2024_RE, assert_no_staging_left, assert_package_valid, tree_digest
+from tests.support.refresh import MCS2024_RE, assert_no_staging_left, assert_package_valid, tree_digest
 
 IMPORT = ["data", "import-mcs", str(MCS2024_RE)]
 

@@ -15,7 +15,7 @@ from analysis.cli import main
 from analysis.indicators.changes import changes_since, china_import_shares, largest_changes
 from analysis.data.comtrade import load_trade
 
-from .refresh_helpers import QUAD, assert_no_staging_left, assert_package_valid, tree_digest
+from tests.support.refresh import QUAD, assert_no_staging_left, assert_package_valid, tree_digest
 
 QUAD_RESOURCES = ("comtrade-quad-imports-world", "comtrade-quad-imports-china")
 PULL = ["data", "pull-comtrade", "--reporters", "IND,JPN", "--hs", "2504,2822,282520", "--years", "2019-2024"]

@@ -7,7 +7,7 @@ import json
 
 import pandas as pd
 import pytest
-from .refresh_helpers import MCS2024_RE, MCS2025, REAL_DATA, assert_no_staging_left, assert_package_valid, tree_digest
+from tests.support.refresh import MCS2024_RE, MCS2025, REAL_DATA, assert_no_staging_left, assert_package_valid, tree_digest
 
 from analysis.cli import main
 from analysis.data.package import accessed_kinds, kind_members

@@ -12,7 +12,7 @@ from analysis.indicators.changes import changes_since, largest_changes
 from analysis.data.usgs import load_usgs
 from analysis.indicators.concentration import concentration
 
-from .refresh_helpers import FIXTURES, MCS2024_RE, MCS2025, tree_digest
+from tests.support.refresh import FIXTURES, MCS2024_RE, MCS2025, tree_digest
 
 USGS = ("usgs-mcs-2025-world", "usgs-mcs-2024-rare-earths")
 

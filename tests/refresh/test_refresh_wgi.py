@@ -11,7 +11,7 @@ from analysis.cli import main
 from analysis.data.wgi import governance_scores
 from analysis.errors import ParameterError
 
-from .refresh_helpers import REAL_DATA, WGI_BULK, assert_no_staging_left, assert_package_valid, tree_digest
+from tests.support.refresh import REAL_DATA, WGI_BULK, assert_no_staging_left, assert_package_valid, tree_digest
 
 STABILITY = REAL_DATA / "raw/trade/critical-minerals-risk-index/stability_data.csv"
 SIX = ("VA.EST", "PV.EST", "GE.EST", "RQ.EST", "RL.EST", "CC.EST")

@@ -9,7 +9,7 @@ from analysis.data.minerals import PRIORITY_MINERALS
 from analysis.indicators.concentration import concentration
 from analysis.reports.briefing import briefing
 from analysis.text import fmt_share
-from tests.reports.notebook_runner import assert_publishable, charts, execute, html_text
+from tests.support.notebooks import assert_publishable, charts, execute, html_text
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from analysis.indicators.risk import governance_from_stability, supply_risk, sup
 from analysis.reports.country_dependence import country_dependence
 from analysis.text import fmt_change
 from analysis.text import fmt_share, fmt_usd
-from tests.reports.notebook_runner import ROOT, assert_publishable, charts, execute, html_text
+from tests.support.notebooks import ROOT, assert_publishable, charts, execute, html_text
 
 #: Charts the notebook shows: China's share, import values, monthly exports, supply risk,
 #: its sensitivity grid, bloc shares.

@@ -14,7 +14,7 @@ from analysis.indicators.partners import bloc_members
 from analysis.indicators.scenarios import disruption
 from analysis.reports.disruption import disruption_scenario, supplier_code
 from analysis.text import fmt_share, fmt_tonnes
-from tests.reports.notebook_runner import ROOT, assert_publishable, charts, execute, html_text
+from tests.support.notebooks import ROOT, assert_publishable, charts, execute, html_text
 
 
 def usgs_value(usgs, mineral: str, iso3: str, measure: str = "mine_production", year: int = 2024) -> float:

@@ -9,7 +9,7 @@ import pytest
 from analysis.indicators.concentration import concentration
 from analysis.reports.mineral_profile import mineral_profile
 from analysis.text import fmt_share, fmt_tonnes
-from tests.reports.notebook_runner import assert_publishable, charts, execute, html_text
+from tests.support.notebooks import assert_publishable, charts, execute, html_text
 
 
 def raw_value(raw_dir, commodity: str, country: str, column: str = "PROD_EST_ 2024") -> float:

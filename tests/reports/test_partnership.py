@@ -6,7 +6,7 @@ import pytest
 
 from analysis.reports import blocks as report
 from analysis.reports.partnership import MILESTONES, lists_overlap, partnership
-from tests.reports.notebook_runner import assert_publishable, charts, execute, html_text
+from tests.support.notebooks import assert_publishable, charts, execute, html_text
 
 
 @pytest.fixture(scope="module")

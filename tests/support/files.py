@@ -1,4 +1,4 @@
-"""Test helpers importable from any test module (``from tests.helpers import copy_with``)."""
+"""Test helpers importable from any test module (``from tests.support.files import copy_with``)."""
 
 from __future__ import annotations
 

@@ -71,7 +71,7 @@ def _toml_value(value: Any) -> str:
 
 
 def matrix_toml(notebooks: dict[str, dict[str, Any]], publications: list[tuple[str, list[dict[str, Any]]]]) -> str:
-    lines: list[str] = ["# written by tests/e2e/project.py from the real publications.toml", ""]
+    lines: list[str] = ["# written by tests/support/project.py from the real publications.toml", ""]
     for nb_id, spec in notebooks.items():
         lines.append(f"[notebooks.{nb_id}]")
         for key, value in spec.items():
