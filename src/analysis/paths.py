@@ -8,6 +8,7 @@ temporary folder).
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 
@@ -34,3 +35,39 @@ def notebooks_dir() -> Path:
 
 def reports_dir() -> Path:
     return project_root() / "reports"
+
+
+def slug(name: object) -> str:
+    """File-name slug: lower-case letters and digits, runs of anything else one hyphen.
+
+    "Rare earths" → "rare-earths", "DR Congo" → "dr-congo". The one rule for report file names,
+    chart CSV names, data-package resource names and history snapshots.
+    """
+    text = "".join(ch.lower() if ch.isalnum() else "-" for ch in str(name))
+    return "-".join(part for part in text.split("-") if part)
+
+
+def git_commit(root: Path | None = None) -> str:
+    """``ECONSEC_COMMIT`` if set (``econsec build`` sets it), else git HEAD of ``root``.
+
+    12 hex digits, with ``+dirty`` when tracked files differ; ``unknown`` without git.
+    """
+    env = os.environ.get("ECONSEC_COMMIT")
+    if env:
+        return env
+    cwd = root or project_root()
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"], cwd=cwd, capture_output=True, text=True, check=True, timeout=10
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return head + ("+dirty" if dirty else "") if head else "unknown"

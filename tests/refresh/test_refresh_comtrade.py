@@ -12,7 +12,8 @@ import openpyxl
 import pytest
 
 from analysis.cli import main
-from analysis.indicators.changes import changes_since, china_import_shares, largest_changes
+from analysis.indicators.changes import china_import_shares, largest_changes
+from analysis.reports.changes import changes_since
 from analysis.data.comtrade import load_trade
 
 from tests.support.refresh import QUAD, assert_no_staging_left, assert_package_valid, tree_digest

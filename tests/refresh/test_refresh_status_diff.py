@@ -8,7 +8,8 @@ import importlib.util
 import pytest
 
 from analysis.cli import main
-from analysis.indicators.changes import changes_since, largest_changes
+from analysis.indicators.changes import largest_changes
+from analysis.reports.changes import changes_since
 from analysis.data.usgs import load_usgs
 from analysis.indicators.concentration import concentration
 

@@ -143,7 +143,7 @@ def test_unknown_country_is_refused():
 def test_every_matrix_entry_is_valid():
     """Each parameter set in publications.toml passes the schema and domains and composes."""
     matrix = load_matrix(ROOT)
-    built = reports(matrix, DomainCache(None, "test"), ["country_dependence"])
+    built = reports(matrix, DomainCache(None, "test", matrix.domains), ["country_dependence"])
     assert [r.params["country"] for r in built] == ["India", "Japan"]
     for entry in built:
         assert country_dependence(**entry.params).findings

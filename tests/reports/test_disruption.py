@@ -125,7 +125,7 @@ def test_supplier_names_map_to_iso_codes():
 
 def test_every_matrix_entry_is_valid():
     matrix = load_matrix(ROOT)
-    built = reports(matrix, DomainCache(None, "test"), ["disruption_scenario"])
+    built = reports(matrix, DomainCache(None, "test", matrix.domains), ["disruption_scenario"])
     assert len(built) == 4
     for entry in built:
         scenario = disruption_scenario(**entry.params)

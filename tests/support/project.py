@@ -46,7 +46,7 @@ def first_sets() -> list[tuple[str, dict[str, Any]]]:
 
 def stem_of(nb_id: str, params: dict[str, Any]) -> str:
     """Output stem of a publication, as the build names it (``output`` with slugified values)."""
-    from analysis.engine.publications import slug
+    from analysis.paths import slug
 
     spec = real_matrix()["notebooks"][nb_id]
     slugs = {k: "-".join(slug(x) for x in v) if isinstance(v, list) else slug(v) for k, v in params.items()}
@@ -72,6 +72,9 @@ def _toml_value(value: Any) -> str:
 
 def matrix_toml(notebooks: dict[str, dict[str, Any]], publications: list[tuple[str, list[dict[str, Any]]]]) -> str:
     lines: list[str] = ["# written by tests/support/project.py from the real publications.toml", ""]
+    lines.append("[project]")
+    lines.extend(f"{key} = {_toml_value(value)}" for key, value in real_matrix().get("project", {}).items())
+    lines.append("")
     for nb_id, spec in notebooks.items():
         lines.append(f"[notebooks.{nb_id}]")
         for key, value in spec.items():

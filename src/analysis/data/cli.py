@@ -148,7 +148,7 @@ def cmd_pull_wgi(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     from analysis.indicators.changes import METRICS, largest_changes
     from analysis.data.refresh import RefreshError
-    from analysis.data.refresh.history import compare
+    from analysis.reports.changes import compare
 
     if args.top < 1:
         raise RefreshError(f"--top {args.top}: give a number ≥ 1")

@@ -47,6 +47,7 @@ from analysis.data.minerals import mineral_of_hs
 from analysis.data.package import check_resource, econsec_properties, read_datapackage, resources_of_kind
 from analysis.data.validation import read_csv_text, require_columns, to_number, validate
 from analysis.errors import DataFileError
+from analysis.vocabulary import TRADE_KEY
 
 QUAD_WORLD_RESOURCE = "comtrade-quad-imports-world"
 QUAD_CHINA_RESOURCE = "comtrade-quad-imports-china"
@@ -321,9 +322,6 @@ def load_trade(package_path: str | Path | None = None) -> pd.DataFrame:
     if not frames:
         raise DataFileError(package_path or "datapackage.json", "no Comtrade table in the data package; add one with `econsec data pull-comtrade`")
     return pd.concat(frames, ignore_index=True)
-
-
-TRADE_KEY = ["reporter_iso3", "partner_iso3", "flow", "hs_code", "year"]
 
 
 def latest_rows(trade: pd.DataFrame) -> pd.DataFrame:

@@ -157,9 +157,3 @@ def standard_mineral(name: str) -> str:
     """USGS commodity name (as :func:`commodity_name` gives it) for any source's mineral name."""
     stripped = " ".join(str(name).split())
     return MINERAL_ALIASES.get(stripped, commodity_name(stripped))
-
-
-def slug(name: str) -> str:
-    """File-name slug: "Rare earths" → "rare-earths"."""
-    text = "".join(ch.lower() if ch.isalnum() else "-" for ch in str(name))
-    return "-".join(part for part in text.split("-") if part)

@@ -55,6 +55,7 @@ from analysis.data.minerals import commodity_name
 from analysis.data.package import check_resource, econsec_properties, read_datapackage, resources_of_kind
 from analysis.data.validation import read_csv_text, require_columns, validate
 from analysis.errors import DataFileError
+from analysis.vocabulary import MEASURES
 
 MCS_2025_RESOURCE = "usgs-mcs-2025-world"
 MCS_2024_RARE_EARTHS_RESOURCE = "usgs-mcs-2024-rare-earths"
@@ -97,8 +98,6 @@ STATUSES = (
     "qualitative",
     "no_data",
 )
-MEASURES = ("mine_production", "refinery_production", "production", "capacity", "reserves")
-
 
 USGS_SCHEMA = pa.DataFrameSchema(
     {

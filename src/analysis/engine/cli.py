@@ -233,7 +233,7 @@ def cmd_params(args: argparse.Namespace) -> int:
     project = _project()
     matrix = load_matrix(project.root)
     spec = matrix.notebook(args.notebook)
-    domains = domain_cache(project, BuildInputs.compute(project))
+    domains = domain_cache(project, BuildInputs.compute(project), matrix)
     described = []
     for param in spec.parameters.values():
         values = domains(param.domain) if param.domain else None
@@ -268,10 +268,10 @@ def cmd_params(args: argparse.Namespace) -> int:
         if bounds:
             console.print("    range: " + ", ".join(bounds), highlight=False)
         if item["values"] is not None:
-            from analysis.engine.domains import REGISTRY
+            from analysis.engine.domains import registry
 
             values = ", ".join(str(v) for v in item["values"])
-            console.print(f"    allowed ({len(item['values'])}, domain '{item['domain']}': {REGISTRY[item['domain']][1]}):",
+            console.print(f"    allowed ({len(item['values'])}, domain '{item['domain']}': {registry(matrix.domains)[item['domain']][1]}):",
                           highlight=False, markup=False)
             console.print(f"    {values}", highlight=False, markup=False)
     return 0

@@ -1,6 +1,7 @@
-"""Allowed parameter values, drawn from the data package.
+"""Allowed parameter values: the domain functions of the module ``[project] domains`` names.
 
-A parameter's ``domain`` in ``publications.toml`` names a function here. Validation runs before
+A parameter's ``domain`` in ``publications.toml`` names a function of that module (for the
+reports, :mod:`analysis.reports.domains`); the engine knows nothing of the data behind it. Validation runs before
 any kernel starts and ``econsec list`` must answer at once, so values are cached twice: in the
 process, and on disk (``reports/_cache/domains.json``) keyed by the data package fingerprint
 and the ``analysis`` source digest. Only a cache miss imports pandas and reads the data.
@@ -8,6 +9,8 @@ and the ``analysis`` source digest. Only a cache miss imports pandas and reads t
 
 from __future__ import annotations
 
+import functools
+import importlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -15,69 +18,40 @@ from typing import Any
 
 from analysis.engine.files import atomic_write_text
 
-#: The two partners the reports are about (country names as the trade data spells them).
-PARTNERS = ("India", "Japan")
-PRODUCTION_MEASURES = ("mine_production", "refinery_production")
 
-#: name → (function, one-line description)
-REGISTRY: dict[str, tuple[Callable[[], list[Any]], str]] = {}
+Domain = Callable[[], list[Any]]
 
 
-def domain(description: str) -> Callable[[Callable[[], list[Any]]], Callable[[], list[Any]]]:
-    def register(function: Callable[[], list[Any]]) -> Callable[[], list[Any]]:
-        REGISTRY[function.__name__] = (function, description)
-        return function
+@functools.lru_cache(maxsize=None)
+def registry(module: str | None) -> dict[str, tuple[Domain, str]]:
+    """name → (function, one-line description) of the domain module ``[project] domains`` names.
 
-    return register
+    The module lists its domain functions in ``__all__``; a description is the first line of the
+    function's docstring. ``None`` (no module declared) gives no domains.
+    """
+    if not module:
+        return {}
+    try:
+        loaded = importlib.import_module(module)
+    except ImportError as exc:
+        from analysis.errors import ParameterError
 
-
-def _usgs():
-    from analysis.data import load_usgs
-
-    return load_usgs()
-
-
-@domain("USGS commodities with a numeric mine or refinery production figure for some country")
-def minerals() -> list[str]:
-    from analysis.indicators.concentration import available
-
-    usgs = _usgs()
-    names: set[str] = set()
-    for measure in PRODUCTION_MEASURES:
-        names.update(available(usgs, measure))
-    return sorted(names)
-
-
-@domain("years with USGS production figures")
-def production_years() -> list[int]:
-    usgs = _usgs()
-    rows = usgs[usgs["measure"].isin(PRODUCTION_MEASURES) & usgs["value_t"].notna()]
-    return sorted(int(y) for y in rows["year"].unique())
-
-
-@domain("India and Japan, as reporters in the UN Comtrade data")
-def trade_countries() -> list[str]:
-    from analysis.data import load_quad_imports
-
-    reporters = set(load_quad_imports()["reporter"].astype(str))
-    return [name for name in PARTNERS if name in reporters]
-
-
-@domain("countries with a numeric USGS mine or refinery production figure")
-def suppliers() -> list[str]:
-    usgs = _usgs()
-    rows = usgs[
-        (usgs["entity_kind"] == "country") & usgs["measure"].isin(PRODUCTION_MEASURES) & usgs["value_t"].notna()
-    ]
-    return sorted(str(c) for c in rows["country"].unique())
+        raise ParameterError(f"publications.toml: [project] domains = {module!r} cannot be imported ({exc})") from None
+    names = getattr(loaded, "__all__", [n for n, v in vars(loaded).items() if callable(v) and not n.startswith("_")])
+    out: dict[str, tuple[Domain, str]] = {}
+    for name in names:
+        function = getattr(loaded, name)
+        out[name] = (function, (function.__doc__ or "").strip().splitlines()[0] if function.__doc__ else "")
+    return out
 
 
 class DomainCache:
     """Domain values for one build: memory first, then disk, then the data."""
 
-    def __init__(self, store: Path | None, key: str) -> None:
+    def __init__(self, store: Path | None, key: str, module: str | None = None) -> None:
         self.store = store
         self.key = key
+        self.registry = registry(module)
         self._values: dict[str, list[Any]] = {}
         self._dirty = False
         if store is not None and store.exists():
@@ -90,15 +64,15 @@ class DomainCache:
 
     def __call__(self, name: str) -> list[Any]:
         if name not in self._values:
-            if name not in REGISTRY:
+            if name not in self.registry:
                 from analysis.engine.params import unknown_name
 
-                raise unknown_name(name, sorted(REGISTRY), "publications.toml", "domain")
+                raise unknown_name(name, sorted(self.registry), "publications.toml", "domain")
             import warnings
 
             with warnings.catch_warnings():  # the data layer's warnings belong to reports, not to validation
                 warnings.simplefilter("ignore")
-                self._values[name] = list(REGISTRY[name][0]())
+                self._values[name] = list(self.registry[name][0]())
             self._dirty = True
         return self._values[name]
 

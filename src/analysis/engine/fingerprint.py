@@ -208,27 +208,5 @@ def source_date_epoch(package_path: Path) -> int:
         return 0
 
 
-def git_commit(root: Path) -> str:
-    """``ECONSEC_COMMIT`` if set, else git HEAD (12 hex digits) with ``+dirty`` when tracked files differ."""
-    env = os.environ.get("ECONSEC_COMMIT")
-    if env:
-        return env
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True, text=True, check=True, timeout=10
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=30,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return head + ("+dirty" if dirty else "") if head else "unknown"
-
-
 def hash_files(paths: Iterable[Path], hasher: FileHasher) -> str:
     return digest([(str(p), hasher.sha256(p)) for p in sorted(paths)])

@@ -20,21 +20,19 @@ from typing import Any
 
 from analysis.engine.params import MISSING, TYPES, ParamSpec, parse_assignment, parse_text, unknown_name, validate_set
 from analysis.errors import ParameterError
+from analysis.paths import slug
 
 MATRIX_FILE = "publications.toml"
 NOTEBOOK_KEYS = {"path", "title", "output", "group", "parameters", "description"}
 PARAM_KEYS = {"type", "domain", "min", "max", "help"}
+PROJECT_KEYS = {"title", "domains"}
+#: Title of reports/index.html when ``[project] title`` is not given.
+DEFAULT_TITLE = "Reports"
 RESERVED_STEMS = {"index"}
 
 
 class MatrixError(ParameterError):
     """``publications.toml`` itself is malformed."""
-
-
-def slug(name: str) -> str:
-    """File-name slug: "Rare earths" → "rare-earths" (same rule as :func:`analysis.data.minerals.slug`)."""
-    text = "".join(ch.lower() if ch.isalnum() else "-" for ch in str(name))
-    return "-".join(part for part in text.split("-") if part)
 
 
 @dataclass(frozen=True)
@@ -75,6 +73,10 @@ class Matrix:
     notebooks: dict[str, NotebookSpec]
     #: Parameter sets as written (not yet validated): (notebook id, given params, origin)
     sets: list[tuple[str, dict[str, Any], str]]
+    #: ``[project] title``: the title of reports/index.html
+    title: str = DEFAULT_TITLE
+    #: ``[project] domains``: the module whose functions give parameters' allowed values
+    domains: str | None = None
 
     def notebook(self, name: str) -> NotebookSpec:
         """A notebook by id or by path (``notebooks/x.ipynb``)."""
@@ -124,7 +126,7 @@ def notebook_defaults(path: Path) -> dict[str, Any]:
     return defaults
 
 
-def _param_spec(name: str, raw: Any, where: str, default: Any) -> ParamSpec:
+def _param_spec(name: str, raw: Any, where: str, default: Any, known_domains: dict[str, Any]) -> ParamSpec:
     if not isinstance(raw, dict):
         raise _fail(where, "must be a table with at least 'type'")
     extra = set(raw) - PARAM_KEYS
@@ -143,10 +145,10 @@ def _param_spec(name: str, raw: Any, where: str, default: Any) -> ParamSpec:
             bounds[key] = raw[key]
     domain = raw.get("domain")
     if domain is not None:
-        from analysis.engine.domains import REGISTRY
-
-        if domain not in REGISTRY:
-            raise unknown_name(domain, sorted(REGISTRY), f"{MATRIX_FILE}: {where}", "domain")
+        if not known_domains:
+            raise _fail(where, f"domain {domain!r} needs a domain module: set [project] domains = \"<module>\"")
+        if domain not in known_domains:
+            raise unknown_name(domain, sorted(known_domains), f"{MATRIX_FILE}: {where}", "domain")
     return ParamSpec(
         name=name,
         type=kind,
@@ -167,9 +169,21 @@ def load_matrix(root: Path) -> Matrix:
         raise MatrixError(f"{path} does not exist") from None
     except tomllib.TOMLDecodeError as exc:
         raise MatrixError(f"{path}: {exc}") from None
-    extra = set(data) - {"notebooks", "publications"}
+    extra = set(data) - {"project", "notebooks", "publications"}
     if extra:
-        raise _fail("top level", f"unknown table {sorted(extra)[0]!r}; expected [notebooks.<id>] and [[publications]]")
+        raise _fail("top level", f"unknown table {sorted(extra)[0]!r}; expected [project], [notebooks.<id>] and [[publications]]")
+    project = data.get("project") or {}
+    if not isinstance(project, dict):
+        raise _fail("project", "must be a table")
+    if set(project) - PROJECT_KEYS:
+        raise _fail("project", f"unknown key {sorted(set(project) - PROJECT_KEYS)[0]!r}; allowed: {', '.join(sorted(PROJECT_KEYS))}")
+    for key in PROJECT_KEYS:
+        if key in project and (not isinstance(project[key], str) or not project[key]):
+            raise _fail("project", f"'{key}' must be a non-empty string")
+    from analysis.engine.domains import registry
+
+    domains_module = project.get("domains")
+    known_domains = registry(domains_module)
     notebooks: dict[str, NotebookSpec] = {}
     for nb_id, raw in (data.get("notebooks") or {}).items():
         where = f"notebooks.{nb_id}"
@@ -190,7 +204,7 @@ def load_matrix(root: Path) -> Matrix:
                     f"{where}.parameters.{name}",
                     f"the notebook's parameters cell does not assign {name!r} (it assigns: {', '.join(defaults) or 'nothing'})",
                 )
-            params[name] = _param_spec(name, spec, f"{where}.parameters.{name}", defaults[name])
+            params[name] = _param_spec(name, spec, f"{where}.parameters.{name}", defaults[name], known_domains)
         spec = NotebookSpec(
             id=nb_id,
             path=nb_path,
@@ -217,7 +231,7 @@ def load_matrix(root: Path) -> Matrix:
             raise _fail(where, "'parameters' must be a list of tables")
         for index, given in enumerate(param_sets, start=1):
             sets.append((nb_id, dict(given), f"{MATRIX_FILE} [[publications]] #{number} set {index}"))
-    return Matrix(root=root, notebooks=notebooks, sets=sets)
+    return Matrix(root=root, notebooks=notebooks, sets=sets, title=project.get("title", DEFAULT_TITLE), domains=domains_module)
 
 
 def make_report(spec: NotebookSpec, params: dict[str, Any], origin: str) -> Report:

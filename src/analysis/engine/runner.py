@@ -38,8 +38,9 @@ from analysis.engine.domains import DomainCache
 from analysis.engine.execute import BASE_PREIMPORTS, KernelSettings, notebook_imports
 from analysis.engine.files import atomic_write_bytes, remove_stale_temporaries
 from analysis.engine.index import write_index
-from analysis.engine.publications import Report, load_matrix, reports as select_reports
+from analysis.engine.publications import Matrix, Report, load_matrix, reports as select_reports
 from analysis.engine.worker import Job, JobResult
+from analysis.paths import git_commit
 from analysis.errors import DataFileError, EconsecError, ParameterError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -77,14 +78,14 @@ class BuildResult:
 # ----------------------------------------------------------------------------- preparation
 
 
-def domain_cache(project: Project, inputs: BuildInputs) -> DomainCache:
+def domain_cache(project: Project, inputs: BuildInputs, matrix: Matrix) -> DomainCache:
     key = fingerprint.digest(inputs.data_version.get("fingerprint", ""), inputs.sources, inputs.versions)
-    return DomainCache(project.cache / "domains.json", key)
+    return DomainCache(project.cache / "domains.json", key, matrix.domains)
 
 
 def load_reports(project: Project, inputs: BuildInputs, names: Sequence[str] = (), overrides: Sequence[str] = ()) -> list[Report]:
     matrix = load_matrix(project.root)
-    domains = domain_cache(project, inputs)
+    domains = domain_cache(project, inputs, matrix)
     selected = select_reports(matrix, domains, names, overrides)
     domains.save()
     return selected
@@ -454,7 +455,7 @@ def build(project: Project, options: BuildOptions, *, echo: Callable[[str], None
         bad_input = any(o.status == "input error" for o in outcomes.values())
         # An input error writes nothing, the index included (it catches up on the next build).
         if options.write_index and not options.overrides and not bad_input:
-            write_index(project, load_reports(project, inputs), inputs.epoch)
+            write_index(project, load_reports(project, inputs), inputs.epoch, load_matrix(project.root).title)
     result_outcomes = [outcomes[d.report.stem] for d in decisions]
     failed = any(o.status in ("failed", "not run") for o in result_outcomes)
     bad_input = any(o.status == "input error" for o in result_outcomes)
@@ -463,7 +464,7 @@ def build(project: Project, options: BuildOptions, *, echo: Callable[[str], None
 
 
 def run_jobs(project: Project, inputs: BuildInputs, todo: list[Decision], formats: tuple[str, ...], options: BuildOptions, outcomes: dict[str, Outcome]) -> None:
-    commit = fingerprint.git_commit(project.root)
+    commit = git_commit(project.root)
     settings = kernel_settings(project, inputs, [d.report for d in todo], commit, options.timeout)
     jobs = []
     by_stem: dict[str, tuple[Decision, Job]] = {}

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from analysis.engine.publications import slug
+from analysis.paths import slug
 
 VEGALITE_MIME = re.compile(r"^application/vnd\.vegalite\.v\d+\+json$")
 #: Tags that remove a cell or its outputs from reports (the executed notebook keeps them).

@@ -13,14 +13,13 @@ computed, never typed:
 * **series** that only one state has (a new edition's new year, a pull's new products): listed
   with status ``new`` or ``removed``, without recomputing their indicators.
 
-:func:`changes_since` loads the state kept in ``data/history/`` before the last import (or any
-other snapshot / git ref) and the current state, and calls :func:`what_changed`: the briefing's
+:func:`analysis.reports.changes.changes_since` loads the state kept in ``data/history/`` before
+the last import (or any other snapshot / git ref) and the current state
+(:func:`analysis.data.refresh.history.states`), and calls :func:`what_changed`: the briefing's
 "what changed" section is one call. ``econsec data diff`` prints the same table.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -28,6 +27,7 @@ import pandas as pd
 from analysis.data.comtrade import latest_rows
 from analysis.errors import ParameterError
 from analysis.indicators.concentration import MEASURE_LABELS, concentration
+from analysis.vocabulary import PARTNER_ISO3
 
 METRICS = ("share of world supply", "HHI", "China's share of imports", "series")
 COLUMNS = [
@@ -50,7 +50,7 @@ TOLERANCE = {"share of world supply": 5e-5, "HHI": 0.5, "China's share of import
 SERIES_KEY = ["commodity", "measure", "year", "type"]
 
 
-def china_import_shares(trade: pd.DataFrame, reporters: tuple[str, ...] = ("IND", "JPN")) -> pd.DataFrame:
+def china_import_shares(trade: pd.DataFrame, reporters: tuple[str, ...] = PARTNER_ISO3) -> pd.DataFrame:
     """China's share of each reporter's imports, per HS code × year, where World and China are both known.
 
     Columns ``reporter_iso3``, ``reporter``, ``hs_code``, ``hs_description``, ``mineral``,
@@ -198,7 +198,7 @@ def supply_changes(old_usgs: pd.DataFrame, new_usgs: pd.DataFrame) -> pd.DataFra
     return pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "change"])
 
 
-def import_changes(old_trade: pd.DataFrame, new_trade: pd.DataFrame, reporters: tuple[str, ...] = ("IND", "JPN")) -> pd.DataFrame:
+def import_changes(old_trade: pd.DataFrame, new_trade: pd.DataFrame, reporters: tuple[str, ...] = PARTNER_ISO3) -> pd.DataFrame:
     """Changed China shares of India's and Japan's imports per HS code × year."""
     keys = ["reporter_iso3", "hs_code", "year"]
     old = china_import_shares(old_trade, reporters)
@@ -281,25 +281,3 @@ def largest_changes(changes: pd.DataFrame, n: int = 5, *, include_new: bool = Fa
         picked = picked.assign(_m=picked["metric"].map({m: i for i, m in enumerate(METRICS)})).sort_values("_m", kind="stable")
         picked = picked.drop(columns="_m")
     return picked.reset_index(drop=True)
-
-
-def changes_since(reference: str | None = None, *, data_dir: Path | None = None) -> pd.DataFrame:
-    """:func:`what_changed` between an earlier state and the current package.
-
-    ``reference``: None for the state before the last import or pull (the newest file in
-    ``data/history/``), a snapshot file name or path, or a git ref (``git:HEAD~3``). The
-    result's ``attrs["against"]`` names the state compared with; with no earlier state
-    recorded the table is empty and ``attrs["against"]`` is None (the briefing then says the
-    data have not been refreshed).
-    """
-    from analysis.data.refresh.history import NoHistory, compare
-    from analysis.paths import data_dir as default_data_dir
-
-    try:
-        table, label, _resources = compare(reference, data_dir or default_data_dir())
-    except NoHistory:
-        empty = pd.DataFrame(columns=COLUMNS)
-        empty.attrs["against"] = None
-        return empty
-    table.attrs["against"] = label
-    return table

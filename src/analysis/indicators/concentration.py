@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import ParameterError
+from analysis.vocabulary import MEASURES
 
-MEASURES = ("mine_production", "refinery_production", "reserves", "capacity", "production")
 MEASURE_LABELS = {
     "mine_production": "mine production",
     "refinery_production": "refinery production",

@@ -54,11 +54,7 @@ from analysis.data.comtrade import (
 from analysis.data.minerals import HS_PRODUCTS
 from analysis.errors import ParameterError
 from analysis.indicators import _validate as check
-
-#: Code of the World partner in tidy trade frames (Comtrade W00).
-WORLD = "WLD"
-#: Code of China.
-CHINA = "CHN"
+from analysis.vocabulary import CHINA, TRADE_FLOWS as FLOWS, TRADE_KEY as KEY, TRADE_MEASURES as MEASURES, WORLD
 
 #: When the same reporter × partner × flow × HS code × year appears in several shipped
 #: extracts, the row of the earliest source in this tuple is kept. The Quad pulls come first
@@ -74,10 +70,7 @@ SOURCE_PRIORITY: tuple[str, ...] = (
     ALL_REPORTERS_2023_RESOURCE,
 )
 
-KEY = ["reporter_iso3", "partner_iso3", "flow", "hs_code", "year"]
 TRADE_REQUIRED = ["reporter_iso3", "partner_iso3", "flow", "hs_code", "year", "value_usd", "net_weight_kg"]
-FLOWS = ("import", "export")
-MEASURES = ("value_usd", "net_weight_kg")
 
 
 # --------------------------------------------------------------------------------------------

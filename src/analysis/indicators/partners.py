@@ -31,6 +31,7 @@ from analysis.errors import ParameterError
 from analysis.indicators import _validate as check
 from analysis.indicators.concentration import concentration
 from analysis.indicators.dependence import CHINA, TRADE_REQUIRED, import_dependence, mineral_trade
+from analysis.vocabulary import PRODUCTION_MEASURES
 
 #: Short names → framework names as written in ``partnership/frameworks.csv``.
 BLOC_ALIASES: dict[str, str] = {
@@ -277,7 +278,7 @@ def complementarity(
     dependence = dependence[(dependence["year"] == trade_year) & (dependence["china_basis"] == "reported")]
     rows = []
     for mineral in common:
-        production = _series_value(usgs, mineral, ("mine_production", "refinery_production"), year, "IND")
+        production = _series_value(usgs, mineral, PRODUCTION_MEASURES, year, "IND")
         reserves = _series_value(usgs, mineral, ("reserves",), year, "IND")
         japan = _series_value(usgs, mineral, (production["measure"],) if production["measure"] else (), year, "JPN")
         split = dependence[dependence["mineral"] == mineral].sort_values("value_usd", ascending=False)

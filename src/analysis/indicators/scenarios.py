@@ -33,10 +33,11 @@ import pandas as pd
 from analysis.errors import ParameterError
 from analysis.indicators import _validate as check
 from analysis.indicators.concentration import concentration
+from analysis.vocabulary import PARTNER_ISO3
 
 #: Default partner set: the India–Japan pair the reports are about. Pass
 #: ``partners.bloc_members(frameworks, "Quad").members`` (or any ISO list) for a wider bloc.
-DEFAULT_PARTNERS: tuple[str, ...] = ("IND", "JPN")
+DEFAULT_PARTNERS: tuple[str, ...] = PARTNER_ISO3
 
 
 def shortfall_grid(

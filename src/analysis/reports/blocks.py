@@ -14,7 +14,6 @@ from __future__ import annotations
 import html
 import os
 import re
-import subprocess
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 
@@ -22,7 +21,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from analysis.data.package import accessed_resources, read_datapackage, recorded_sha256, sources
-from analysis.paths import project_root
+from analysis.paths import git_commit
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
@@ -93,22 +92,6 @@ def table(
     return HTML(f'<table class="econsec-table">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
 
 
-def build_commit() -> str:
-    """Git commit of the build (``ECONSEC_COMMIT`` set by ``econsec build``, else ``git``)."""
-    env = os.environ.get("ECONSEC_COMMIT")
-    if env:
-        return env
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short=12", "HEAD"], cwd=project_root(), capture_output=True, text=True, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=project_root(),
-                               capture_output=True, text=True, check=True).stdout.strip()
-        return head + ("+dirty" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def build_date() -> str:
     """Build date (UTC, ISO) from ``SOURCE_DATE_EPOCH`` for reproducible builds, else today."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -150,7 +133,7 @@ def sources_section(extra_resources: Sequence[str] = ()) -> HTML:
     listing = "".join(items) or "<li>No data-package resource was read.</li>"
     meta = (
         f"Data: {len(names)} resource(s) of data/datapackage.json, data hash {data_hash(names)}; "
-        f"built from commit {html.escape(build_commit())} on {build_date()}."
+        f"built from commit {html.escape(git_commit())} on {build_date()}."
     )
     return HTML(
         '<section class="econsec-sources"><h2>Sources</h2>'

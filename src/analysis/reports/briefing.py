@@ -13,14 +13,16 @@ import numpy as np
 import pandas as pd
 
 from analysis.data import load_events, load_frameworks, load_quad_imports, load_usgs
-from analysis.indicators.changes import changes_since, largest_changes
+from analysis.indicators.changes import largest_changes
+from analysis.reports.changes import changes_since
 from analysis.data.minerals import PRIORITY_MINERALS
 from analysis.errors import ParameterError
 from analysis.indicators.concentration import MEASURE_LABELS, Concentration, concentration
 from analysis.indicators.dependence import import_dependence
 from analysis.indicators.partners import bloc_shares
 from analysis.reports.common import usgs_source
-from analysis.reports.mineral_profile import primary_measure
+from analysis.indicators.series import primary_measure
+from analysis.vocabulary import PRODUCTION_MEASURES
 from analysis.text import count_noun, fmt_hhi_range, fmt_share, fmt_usd, join_names
 
 BLOCS = ("MSP", "Quad")
@@ -117,7 +119,7 @@ def briefing(year: int = 2024) -> Briefing:
     revisions = usgs[
         usgs["commodity"].isin(PRIORITY_MINERALS) & usgs["revised_from_t"].notna() & usgs["value_t"].notna()
         & usgs["entity_kind"].isin(["world", "country"])
-        & usgs["measure"].isin(["mine_production", "refinery_production"])
+        & usgs["measure"].isin(PRODUCTION_MEASURES)
     ][["commodity", "country", "measure", "year", "value_t", "revised_from_t", "edition", "revised_from_edition"]]
 
     changes = changes_since()

@@ -37,7 +37,7 @@ from analysis.indicators.partners import bloc_members, bloc_shares, complementar
 from analysis.indicators.risk import governance_from_stability, supply_risk, supply_risk_sensitivity
 from analysis.indicators.timeseries import flows_around_events
 from analysis.reports.common import usgs_source
-from analysis.reports.mineral_profile import primary_measure
+from analysis.indicators.series import primary_measure
 from analysis.text import count_noun, fmt_change, fmt_number, fmt_share, fmt_tonnes, fmt_usd, join_names, lower_first, number_word
 
 #: The importing countries these reports are about (display name → ISO alpha-3).

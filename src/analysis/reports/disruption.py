@@ -26,7 +26,8 @@ from analysis.indicators.dependence import import_dependence, mineral_trade
 from analysis.indicators.partners import INDIA_JAPAN, bloc_members
 from analysis.indicators.scenarios import Disruption, disruption, disruption_curve
 from analysis.reports.common import unit_note, usgs_source
-from analysis.reports.mineral_profile import primary_measure
+from analysis.indicators.series import primary_measure
+from analysis.vocabulary import PRODUCTION_MEASURES
 from analysis.text import count_noun, fmt_share, fmt_tonnes, fmt_usd, join_names, lower_first
 
 #: Partner groups whose cover is computed, narrowest first (short names of ``bloc_members``).
@@ -159,7 +160,7 @@ def disruption_scenario(
     if mineral not in set(usgs["commodity"]):
         raise ParameterError(f"unknown mineral {mineral!r}; valid: {', '.join(sorted(usgs['commodity'].unique()))}")
     if year is None:
-        rows = usgs[(usgs["commodity"] == mineral) & usgs["measure"].isin(["mine_production", "refinery_production"])
+        rows = usgs[(usgs["commodity"] == mineral) & usgs["measure"].isin(PRODUCTION_MEASURES)
                     & usgs["value_t"].notna()]
         if rows.empty:
             raise ParameterError(f"USGS has no production figures for {mineral}")

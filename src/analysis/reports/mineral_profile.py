@@ -13,6 +13,7 @@ from analysis.errors import ParameterError
 from analysis.indicators.dependence import export_concentration, export_concentration_table, import_dependence
 from analysis.indicators.partners import bloc_shares
 from analysis.indicators.risk import SupplyRisk, supply_risk, supply_risk_sensitivity
+from analysis.indicators.series import primary_measure
 from analysis.indicators.concentration import (
     MEASURE_LABELS,
     Concentration,
@@ -23,8 +24,7 @@ from analysis.indicators.concentration import (
 from analysis.reports.common import unit_note, usgs_source
 from analysis.data.countries import display_name
 from analysis.text import count_noun, fmt_hhi, fmt_hhi_range, fmt_share, fmt_tonnes, fmt_usd, fmt_years, hhi_band, join_names
-
-FOCUS = {"CHN": "China", "IND": "India", "JPN": "Japan"}
+from analysis.vocabulary import FOCUS
 
 
 @dataclass(frozen=True)
@@ -55,15 +55,6 @@ class MineralProfile:
     caveats: list[str]
     trade_source: str
     imports_source: str
-
-
-def primary_measure(usgs: pd.DataFrame, mineral: str, year: int) -> str:
-    """Mine production where USGS reports it for the mineral and year, else refinery production."""
-    rows = usgs[(usgs["commodity"] == mineral) & (usgs["year"] == year) & (usgs["entity_kind"] == "country")]
-    for measure in ("mine_production", "refinery_production", "production"):
-        if rows.loc[rows["measure"] == measure, "value_t"].notna().any():
-            return measure
-    raise ParameterError(f"no production data with numbers for {mineral} in {year}")
 
 
 def mineral_profile(mineral: str, year: int = 2024, usgs: pd.DataFrame | None = None) -> MineralProfile:

@@ -96,10 +96,11 @@ def load_state(package_path: Path, like: tuple[pd.DataFrame, pd.DataFrame] | Non
     return usgs, trade
 
 
-def compare(reference: str | None, data_dir: Path) -> tuple[pd.DataFrame, str, dict[str, list[str]]]:
-    """(what_changed table, label of the earlier state, resources added/removed/changed)."""
-    from analysis.indicators.changes import what_changed
+def states(reference: str | None, data_dir: Path) -> tuple[tuple[pd.DataFrame, pd.DataFrame], tuple[pd.DataFrame, pd.DataFrame], str, dict[str, list[str]]]:
+    """((old usgs, old trade), (new usgs, new trade), label of the earlier state, resources added/removed/changed).
 
+    Loading only: the comparison is :func:`analysis.indicators.changes.what_changed`.
+    """
     package, label = earlier_state(reference, data_dir)
     current_path = data_dir / PACKAGE_FILE
     current = json.loads(current_path.read_text(encoding="utf-8"))
@@ -113,4 +114,4 @@ def compare(reference: str | None, data_dir: Path) -> tuple[pd.DataFrame, str, d
         "removed": [n for n in old_hashes if n not in new_hashes],
         "changed": [n for n in new_hashes if n in old_hashes and new_hashes[n] != old_hashes[n]],
     }
-    return what_changed(old_usgs, new_usgs, old_trade, new_trade), label, resources
+    return (old_usgs, old_trade), (new_usgs, new_trade), label, resources

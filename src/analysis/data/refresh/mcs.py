@@ -25,7 +25,8 @@ import pandas as pd
 
 from analysis.data.package import read_datapackage, sha256_file
 from analysis.data.refresh import RefreshError
-from analysis.data.refresh.transaction import DataTransaction, iso_time, slug, utc_now
+from analysis.data.refresh.transaction import DataTransaction, iso_time, utc_now
+from analysis.paths import slug
 from analysis.data.usgs import MCS_COMMODITY_KIND, MCS_READERS, MCS_WORLD_KIND, load_usgs, mcs_layout
 
 #: DOIs of the MCS data releases named in data/raw/usgs-mcs-2025/PROVENANCE.md; other editions

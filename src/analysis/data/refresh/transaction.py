@@ -35,6 +35,7 @@ from typing import Any
 from analysis.data.package import sha256_file
 from analysis.data.refresh import RefreshError
 from analysis.paths import data_dir as default_data_dir
+from analysis.paths import slug
 
 HISTORY_DIR = "history"
 PACKAGE_FILE = "datapackage.json"
@@ -58,11 +59,6 @@ def compact_time(moment: datetime) -> str:
 def dump_package(package: dict[str, Any]) -> bytes:
     """``datapackage.json`` bytes in the house format (2-space indent, UTF-8, final newline)."""
     return (json.dumps(package, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-def slug(text: str) -> str:
-    """Lower-case ASCII words joined by hyphens ("Rare earths" → "rare-earths")."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def descriptor_errors(package: dict[str, Any]) -> list[str]:

@@ -1,0 +1,55 @@
+"""Allowed values of report parameters, drawn from the data package.
+
+A parameter's ``domain`` in ``publications.toml`` names a function of this module (the module
+itself is named by ``[project] domains``). Each function takes no argument and returns the
+sorted allowed values; the first line of its docstring is the description ``econsec params``
+shows. The engine caches the values (:class:`analysis.engine.domains.DomainCache`), so these
+functions run only when the data or the code changed.
+"""
+
+from __future__ import annotations
+
+from analysis.vocabulary import PARTNERS, PRODUCTION_MEASURES
+
+__all__ = ["minerals", "production_years", "trade_countries", "suppliers"]
+
+
+def _usgs():
+    from analysis.data import load_usgs
+
+    return load_usgs()
+
+
+def minerals() -> list[str]:
+    """USGS commodities with a numeric mine or refinery production figure for some country"""
+    from analysis.indicators.concentration import available
+
+    usgs = _usgs()
+    names: set[str] = set()
+    for measure in PRODUCTION_MEASURES:
+        names.update(available(usgs, measure))
+    return sorted(names)
+
+
+def production_years() -> list[int]:
+    """years with USGS production figures"""
+    usgs = _usgs()
+    rows = usgs[usgs["measure"].isin(PRODUCTION_MEASURES) & usgs["value_t"].notna()]
+    return sorted(int(y) for y in rows["year"].unique())
+
+
+def trade_countries() -> list[str]:
+    """India and Japan, as reporters in the UN Comtrade data"""
+    from analysis.data import load_quad_imports
+
+    reporters = set(load_quad_imports()["reporter"].astype(str))
+    return [name for name in PARTNERS if name in reporters]
+
+
+def suppliers() -> list[str]:
+    """countries with a numeric USGS mine or refinery production figure"""
+    usgs = _usgs()
+    rows = usgs[
+        (usgs["entity_kind"] == "country") & usgs["measure"].isin(PRODUCTION_MEASURES) & usgs["value_t"].notna()
+    ]
+    return sorted(str(c) for c in rows["country"].unique())

@@ -1,0 +1,36 @@
+"""The project's vocabulary, defined once: focus countries, measures, stages and keys.
+
+Every layer may import this module (it imports nothing from ``analysis``). A new focus country,
+measure or key column is added here and nowhere else.
+"""
+
+from __future__ import annotations
+
+# --- countries --------------------------------------------------------------------------------
+
+CHINA = "CHN"
+WORLD = "WLD"
+#: ISO3 → display name of the three countries the reports are about (China as the dominant
+#: supplier, India and Japan as the partners), in display order.
+FOCUS: dict[str, str] = {"CHN": "China", "IND": "India", "JPN": "Japan"}
+#: The two partners, ISO3 codes and names as the trade data spell them.
+PARTNER_ISO3: tuple[str, ...] = ("IND", "JPN")
+PARTNERS: tuple[str, ...] = ("India", "Japan")
+
+# --- USGS measures (supply-chain stages) -------------------------------------------------------
+
+#: Every measure a USGS row may carry (tonnes of contained mineral).
+MEASURES: tuple[str, ...] = ("mine_production", "refinery_production", "production", "capacity", "reserves")
+#: The production stages, upstream first: a mineral's production series is one of these.
+PRODUCTION_MEASURES: tuple[str, ...] = ("mine_production", "refinery_production")
+#: Which series stands for a mineral's production, first reported wins
+#: (:func:`analysis.indicators.series.primary_measure`).
+SERIES_PREFERENCE: tuple[str, ...] = ("mine_production", "refinery_production", "production")
+
+# --- trade -----------------------------------------------------------------------------------
+
+#: One Comtrade figure: reporter × partner × flow × HS code × year.
+TRADE_KEY: list[str] = ["reporter_iso3", "partner_iso3", "flow", "hs_code", "year"]
+TRADE_FLOWS: tuple[str, ...] = ("import", "export")
+#: Trade measures: current US$ and net weight in kg.
+TRADE_MEASURES: tuple[str, ...] = ("value_usd", "net_weight_kg")
