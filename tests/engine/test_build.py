@@ -35,6 +35,8 @@ def test_every_report_is_built_with_its_executed_notebook_and_index(built):
     for stem in ("charts-lithium", "charts-cobalt", "typed-029"):
         assert f'href="{stem}.html"' in index and f'href="{stem}.pdf"' in index
     assert index.index("Fixture charts") < index.index("Lithium: supply charts, 2024") < index.index("Fixture types")
+    # the page title is publications.toml's [project] title, not a report's title
+    assert "<title>Fixture reports</title>" in index and "<h1>Fixture reports</h1>" in index
     assert not temporaries(project)
 
 

@@ -20,7 +20,7 @@ def _params(report: Report) -> str:
     return ", ".join(f"{k} = {v}" for k, v in report.params.items())
 
 
-def render(project: Project, reports: list[Report], epoch: int, title: str) -> str:
+def render(project: Project, reports: list[Report], epoch: int, heading: str) -> str:
     groups: dict[str, list[Report]] = {}
     for report in reports:
         groups.setdefault(report.group, []).append(report)
@@ -49,7 +49,7 @@ def render(project: Project, reports: list[Report], epoch: int, title: str) -> s
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="econsec build">
-<title>{html.escape(title)}</title>
+<title>{html.escape(heading)}</title>
 <style>
 {stylesheet("common.css", "screen.css")}
 ul.econsec-index {{ list-style: none; padding: 0; }}
@@ -59,7 +59,7 @@ ul.econsec-index li {{ margin: 0.8em 0; }}
 </head>
 <body>
 <main class="econsec-report">
-<header class="econsec-title"><h1>{html.escape(title)}</h1>
+<header class="econsec-title"><h1>{html.escape(heading)}</h1>
 <p class="econsec-standfirst">Every report is one self-contained HTML page (readable offline) and a PDF. Built {date}.</p></header>
 {body}
 </main>
@@ -68,10 +68,10 @@ ul.econsec-index li {{ margin: 0.8em 0; }}
 """
 
 
-def write_index(project: Project, reports: list[Report], epoch: int, title: str) -> bool:
-    """Write ``reports/index.html`` if its content changed; True if written."""
+def write_index(project: Project, reports: list[Report], epoch: int, heading: str) -> bool:
+    """Write ``reports/index.html`` (titled ``heading``, ``[project] title``) if its content changed; True if written."""
     path = project.reports / "index.html"
-    text = render(project, reports, epoch, title)
+    text = render(project, reports, epoch, heading)
     try:
         if path.read_text(encoding="utf-8") == text:
             return False
