@@ -1,4 +1,5 @@
-"""Charts of world supply: producers, cumulative concentration, reserves, country position.
+"""Charts of world supply: producers, cumulative concentration, reserves, country position, and
+the priority-mineral overview of the briefing.
 
 Each function takes a tidy frame from :mod:`analysis.indicators` and returns a chart already
 passed through :func:`analysis.charts.theme.publish` (title, unit/year subtitle, source line,
@@ -182,4 +183,51 @@ def position_chart(position: pd.DataFrame, *, mineral: str, year: int, source: s
             f"and reserves in {year}."
         ),
         csv_name=f"{mineral}-{year}-china-india-japan",
+    )
+
+
+def supply_overview_chart(supply: pd.DataFrame, *, year: int, source: str) -> alt.VConcatChart:
+    """Dot plot per priority mineral: leader's share, top-3 share, China's share, Quad and MSP shares.
+
+    ``supply`` columns (from :func:`analysis.reports.briefing.supply_table`): ``mineral``,
+    ``leader``, ``leader_share``, ``china_share``, ``top3_share``, ``quad_share``, ``msp_share``.
+    """
+    long = supply.melt(
+        id_vars=["mineral", "leader"],
+        value_vars=["top3_share", "china_share", "msp_share", "quad_share"],
+        var_name="measure",
+        value_name="share",
+    ).dropna(subset=["share"])
+    labels = {"top3_share": "Top 3 producers", "china_share": "China", "msp_share": "MSP partners", "quad_share": "Quad"}
+    long["measure"] = long["measure"].map(labels)
+    order = supply.sort_values("top3_share", ascending=False)["mineral"].tolist()
+    domain = ["Top 3 producers", "China", "MSP partners", "Quad"]
+    colours = ["#555555", COLOURS["china"], COLOURS["partner"], COLOURS["japan"]]
+    chart = (
+        alt.Chart(long)
+        .mark_point(filled=True, size=110, opacity=0.9)
+        .encode(
+            y=alt.Y("mineral:N", sort=order, title=None),
+            x=alt.X("share:Q", title="Share of world production (0–100%)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color("measure:N", title=None, scale=alt.Scale(domain=domain, range=colours)),
+            shape=alt.Shape("measure:N", title=None, scale=alt.Scale(domain=domain, range=["diamond", "circle", "square", "triangle-up"])),
+            tooltip=[
+                alt.Tooltip("mineral:N", title="Mineral"),
+                alt.Tooltip("measure:N", title="Who"),
+                alt.Tooltip("share:Q", title="Share of world", format=".1%"),
+                alt.Tooltip("leader:N", title="Largest producer"),
+            ],
+        )
+        .properties(width=520, height=30 * len(order))
+    )
+    return publish(
+        chart,
+        title="Who supplies the priority minerals",
+        subtitle=f"Share of world mine (gallium: refinery) production, {year}",
+        source=source,
+        description=(
+            f"Dot plot of {len(order)} priority minerals showing the top-3 producers' share, China's share and the "
+            f"shares of MSP partners and Quad members in world production in {year}."
+        ),
+        csv_name=f"priority-minerals-{year}",
     )

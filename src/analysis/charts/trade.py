@@ -1,5 +1,7 @@
-"""Charts of a country's dependence on China: import shares, import values, monthly flows around
-export controls, supply risk of the priority minerals and the partner blocs' share of supply.
+"""Charts of imports and a country's dependence on China: import shares (China's share of India's
+and Japan's imports per product, used by the profiles and the briefing), import values, monthly
+flows around export controls, supply risk of the priority minerals and the partner blocs' share
+of supply.
 
 Each function takes a frame prepared by :mod:`analysis.reports.country_dependence` (whose
 columns come from :mod:`analysis.indicators`) and returns a chart already passed through
@@ -12,6 +14,7 @@ import altair as alt
 import pandas as pd
 
 from analysis.charts.theme import COLOURS, PALETTE, publish
+from analysis.data.minerals import product_label
 from analysis.text import count_noun, fmt_share, fmt_usd, join_names, lower_first
 
 #: Second series colour beside China's (slate): "rest of the world", "by weight".
@@ -327,4 +330,43 @@ def bloc_supply_chart(blocs: pd.DataFrame, *, year: int, source: str, production
             f"held by China, India and Japan together, the Quad's members and MSP partners."
         ),
         csv_name=f"bloc-shares-{year}",
+    )
+
+
+def china_import_share_chart(imports: pd.DataFrame, *, source: str) -> alt.VConcatChart:
+    """China's share of each country's imports per product and year (lines, one panel per country).
+
+    ``imports`` columns (from :func:`analysis.indicators.dependence.import_dependence`):
+    ``country``, ``hs_code``, ``year``, ``china_share`` (0–1), ``value_usd``, ``china_value_usd``.
+    """
+    data = imports.assign(product=imports["hs_code"].map(product_label))
+    data = data[["country", "product", "year", "china_share", "value_usd", "china_value_usd"]]
+    first, last = int(data["year"].min()), int(data["year"].max())
+    base = alt.Chart(data).encode(
+        x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("china_share:Q", title="Share of imports from China (by value)", axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("product:N", title=None, scale=alt.Scale(range=PALETTE[:3]),
+                        legend=alt.Legend(labelLimit=360, columns=2)),
+        tooltip=[
+            alt.Tooltip("country:N", title="Importer"),
+            alt.Tooltip("product:N", title="Product"),
+            alt.Tooltip("year:O", title="Year"),
+            alt.Tooltip("china_share:Q", title="Share from China", format=".1%"),
+            alt.Tooltip("china_value_usd:Q", title="From China (USD)", format=",.0f"),
+            alt.Tooltip("value_usd:Q", title="From the world (USD)", format=",.0f"),
+        ],
+    )
+    lines = (base.mark_line() + base.mark_point()).properties(width=250, height=220)
+    chart = lines.facet(column=alt.Column("country:N", title=None, header=alt.Header(labelFontSize=13, labelFontWeight=600)))
+    return publish(
+        chart,
+        title="How much India and Japan buy from China",
+        subtitle=f"Share of each country's imports from China, by value (0–100%), {first}–{last}",
+        source=source,
+        description=(
+            f"Line charts, one per importer (India, Japan), of the share of imports bought from China for three "
+            f"processed minerals from {first} to {last}."
+        ),
+        csv_name="china-share-of-imports",
     )
