@@ -144,3 +144,33 @@ def join_names(names: list[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def fmt_sr(lower: float, upper: float) -> str:
+    """A supply-risk range on the 0–10 scale: "3.69" when both bounds round alike, else "0.67–0.84"."""
+    low, high = fmt_number(lower, 2), fmt_number(upper, 2)
+    return low if low == high else f"{low}–{high}"
+
+
+def fmt_date(moment: object, precision: str = "day") -> str:
+    """"1 December 2023" (day), "June 2023" (month), "2012" (year)."""
+    import pandas as pd  # only here: the formatters stay importable without pandas
+
+    moment = pd.Timestamp(moment)
+    if precision == "year":
+        return f"{moment:%Y}"
+    if precision == "month":
+        return f"{moment:%B %Y}"
+    return f"{moment.day} {moment:%B %Y}"
+
+
+def fmt_pp(delta: float) -> str:
+    """A change of a share in percentage points, one decimal ("+3.2 pp" style of :func:`fmt_points`)."""
+    return fmt_points(delta, 1)
+
+
+def fmt_weight_kg(kg: float) -> str:
+    """Net weight in tonnes, in kilograms below one tonne (a few kilograms must not read as "0.00 t")."""
+    if not _missing(kg) and abs(kg) < 1000:
+        return f"{fmt_number(kg, 0)} kg"
+    return fmt_tonnes(kg / 1e3)

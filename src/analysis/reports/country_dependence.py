@@ -38,7 +38,21 @@ from analysis.indicators.risk import governance_from_stability, supply_risk, sup
 from analysis.indicators.timeseries import flows_around_events
 from analysis.reports.common import usgs_source
 from analysis.indicators.series import primary_measure
-from analysis.text import count_noun, fmt_change, fmt_number, fmt_share, fmt_tonnes, fmt_usd, join_names, lower_first, number_word
+from analysis.text import (
+    count_noun,
+    fmt_change,
+    fmt_date,
+    fmt_number,
+    fmt_pp,
+    fmt_share,
+    fmt_sr,
+    fmt_tonnes,
+    fmt_usd,
+    fmt_weight_kg,
+    join_names,
+    lower_first,
+    number_word,
+)
 
 #: The importing countries these reports are about (display name → ISO alpha-3).
 COUNTRIES: dict[str, str] = {"India": "IND", "Japan": "JPN"}
@@ -110,22 +124,6 @@ class CountryDependence:
 
 
 
-def fmt_sr(lower: float, upper: float) -> str:
-    """A supply-risk range on the 0–10 scale: "3.69" when both bounds round alike, else "0.67–0.84"."""
-    low, high = fmt_number(lower, 2), fmt_number(upper, 2)
-    return low if low == high else f"{low}–{high}"
-
-
-def fmt_date(moment: pd.Timestamp, precision: str = "day") -> str:
-    """"1 December 2023" (day), "June 2023" (month), "2012" (year)."""
-    moment = pd.Timestamp(moment)
-    if precision == "year":
-        return f"{moment:%Y}"
-    if precision == "month":
-        return f"{moment:%B %Y}"
-    return f"{moment.day} {moment:%B %Y}"
-
-
 def country_code(country: str) -> str:
     """ISO alpha-3 of one of :data:`COUNTRIES` (ParameterError naming the valid names otherwise)."""
     entity = match_name(country)
@@ -194,12 +192,6 @@ def _share_table(rows: pd.DataFrame) -> pd.DataFrame:
         record.update({str(int(y)): fmt_usd(v) for y, v in zip(lines["year"], lines["value_usd"])})
         records.append(record)
     return pd.DataFrame(records).fillna("n/a")
-
-
-def _fmt_pp(delta: float) -> str:
-    from analysis.text import fmt_points
-
-    return fmt_points(delta, 1)
 
 
 def _mineral_imports(trade: pd.DataFrame, iso3: str) -> tuple[int, pd.DataFrame]:
@@ -456,7 +448,7 @@ def _nickel(trade: pd.DataFrame, iso3: str, country: str) -> tuple[int | None, p
     named = table[table["partner_iso3"] != "REST"].head(3)
     text = [
         f"{country} imported {fmt_usd(total)} of nickel ores and concentrates (HS {NICKEL_ORE}) in {year}, "
-        f"{_fmt_weight(float(table['net_weight_kg'].sum()))} of ore by net weight; "
+        f"{fmt_weight_kg(float(table['net_weight_kg'].sum()))} of ore by net weight; "
         + join_names([f"{r.partner} {fmt_share(r.share)}" for r in named.itertuples()])
         + (f"; China {fmt_share(float(china.iloc[0]))}." if len(china) else "; none came from China.")
     ]
@@ -467,13 +459,6 @@ def _nickel(trade: pd.DataFrame, iso3: str, country: str) -> tuple[int | None, p
         "Share of value": table["share"].map(fmt_share),
     })
     return year, shown, text
-
-
-def _fmt_weight(kg: float) -> str:
-    """Net weight in tonnes, in kilograms below one tonne (a few kilograms must not read as "0.00 t")."""
-    if not pd.isna(kg) and abs(kg) < 1000:
-        return f"{fmt_number(kg, 0)} kg"
-    return fmt_tonnes(kg / 1e3)
 
 
 def _complementarity(usgs: pd.DataFrame, trade: pd.DataFrame, year: int) -> tuple[pd.DataFrame, list[str]]:

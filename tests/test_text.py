@@ -1,0 +1,32 @@
+"""The narrative formatters moved from the country-dependence composition into analysis.text
+(hand-written expectations)."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from analysis.text import fmt_date, fmt_pp, fmt_sr, fmt_weight_kg
+
+
+@pytest.mark.parametrize(("lower", "upper", "expected"), [(0.671, 0.839, "0.67–0.84"), (3.691, 3.689, "3.69")])
+def test_supply_risk_range_collapses_when_both_bounds_round_alike(lower, upper, expected):
+    assert fmt_sr(lower, upper) == expected
+
+
+@pytest.mark.parametrize(
+    ("precision", "expected"), [("day", "1 December 2023"), ("month", "December 2023"), ("year", "2023")]
+)
+def test_dates_are_written_to_their_precision(precision, expected):
+    assert fmt_date(pd.Timestamp("2023-12-01"), precision) == expected
+
+
+def test_share_changes_in_points_with_one_decimal():
+    assert fmt_pp(0.032) == "+3.2 pp"
+    assert fmt_pp(-0.1) == "−10.0 pp"  # a true minus sign
+
+
+def test_weights_below_a_tonne_stay_in_kilograms():
+    assert fmt_weight_kg(512.0) == "512 kg"
+    assert fmt_weight_kg(2.5e6) == "2,500 t"
+    assert fmt_weight_kg(math.nan) == "n/a"
