@@ -1,6 +1,6 @@
 """Benchmark of the trade-indicator layer on BACI-sized tables (SYNTHETIC data).
 
-Times :func:`analysis.indicators.dependence.export_concentration_table` (exporter shares, HHI
+Times :func:`analysis.indicators.exports.export_concentration_table` (exporter shares, HHI
 and top-3 of every product × year, read from importers' partner rows as BACI is built) and
 :func:`analysis.indicators.dependence.supplier_share_table` (China's share of every importer ×
 product × year) on tables of 1 M and 20 M rows, and prints rows per second, peak memory and
@@ -40,7 +40,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from analysis.indicators.dependence import export_concentration_table, supplier_share_table  # noqa: E402
+from analysis.indicators.dependence import supplier_share_table  # noqa: E402
+from analysis.indicators.exports import export_concentration_table  # noqa: E402
 
 N_COUNTRIES = 220  # economies (BACI: ~220)
 N_PRODUCTS = 5_000  # HS-6 codes (BACI HS17: ~5 400)

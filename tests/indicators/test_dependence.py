@@ -12,15 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from analysis.errors import ParameterError
-from analysis.indicators.dependence import (
-    dedupe_trade,
-    export_concentration,
-    export_concentration_table,
-    import_dependence,
-    import_sources,
-    mineral_trade,
-    supplier_share_table,
-)
+from analysis.indicators.dependence import import_dependence, import_sources, supplier_share_table
+from analysis.indicators.exports import export_concentration, export_concentration_table
+from analysis.indicators.trade import dedupe_trade, mineral_trade
 
 from tests.support.indicators import NICKEL, QUAD_CHINA, QUAD_WORLD, csv_dicts, quad_rows, synthetic_trade, trade_2023_rows
 
@@ -259,7 +253,7 @@ def test_export_concentration_summary_lists_processed_products_only():
             ("CCC", "WLD", "export", "260500", 2023, 10.0, 1.0),
         ]
     )
-    from analysis.indicators.dependence import export_concentration_summary
+    from analysis.indicators.exports import export_concentration_summary
 
     table = export_concentration_summary(frame)
     assert list(table["hs_code"]) == ["282520"]

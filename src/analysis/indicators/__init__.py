@@ -3,7 +3,9 @@
 One module per concern; each report number comes from one call:
 
 * :mod:`~analysis.indicators.concentration` — world supply shares, leader, top-k, HHI range, N to 80 %, R/P
-* :mod:`~analysis.indicators.dependence` — import dependence, China shares, export concentration (Comtrade)
+* :mod:`~analysis.indicators.trade` — trade preparation: de-duplication, zero weights, mineral totals (Comtrade)
+* :mod:`~analysis.indicators.dependence` — import dependence and China shares (Comtrade)
+* :mod:`~analysis.indicators.exports` — export-side concentration (Comtrade)
 * :mod:`~analysis.indicators.risk` — governance-weighted supply risk (EU CRM method)
 * :mod:`~analysis.indicators.scenarios` — supplier-cut disruption scenarios
 * :mod:`~analysis.indicators.partners` — bloc membership, bloc shares, India–Japan complementarity
@@ -24,16 +26,13 @@ from analysis.indicators.concentration import (
     reserves_to_production,
     top_producers,
 )
-from analysis.indicators.dependence import (
+from analysis.indicators.dependence import import_dependence, import_sources, supplier_share_table
+from analysis.indicators.trade import dedupe_trade, mineral_trade
+from analysis.indicators.exports import (
     ExportConcentration,
-    dedupe_trade,
     export_concentration,
     export_concentration_summary,
     export_concentration_table,
-    import_dependence,
-    import_sources,
-    mineral_trade,
-    supplier_share_table,
 )
 from analysis.indicators.partners import Bloc, bloc_members, bloc_names, bloc_shares, complementarity
 from analysis.indicators.risk import (

@@ -30,8 +30,9 @@ from analysis.data.minerals import PRIORITY_MINERALS
 from analysis.errors import ParameterError
 from analysis.indicators import _validate as check
 from analysis.indicators.concentration import concentration
-from analysis.indicators.dependence import CHINA, TRADE_REQUIRED, import_dependence, mineral_trade
-from analysis.vocabulary import PRODUCTION_MEASURES
+from analysis.indicators.dependence import import_dependence
+from analysis.indicators.trade import TRADE_REQUIRED, mineral_trade
+from analysis.vocabulary import CHINA, PRODUCTION_MEASURES
 
 #: Short names → framework names as written in ``partnership/frameworks.csv``.
 BLOC_ALIASES: dict[str, str] = {
@@ -261,7 +262,7 @@ def complementarity(
       ``several_series`` (USGS splits the series by TYPE) or ``no_series``;
     * ``japan_production_t`` (USGS; NaN if Japan is not listed);
     * ``japan_imports_usd``, ``japan_exports_usd``, ``japan_net_import_ratio`` ((M − X)/(M + X),
-      −1…1) over the mineral's ore, processed and metal HS codes (:func:`~analysis.indicators.dependence.mineral_trade`),
+      −1…1) over the mineral's ore, processed and metal HS codes (:func:`~analysis.indicators.trade.mineral_trade`),
       ``japan_hs_codes``;
     * ``china_production_share``, ``china_reserves_share`` (0–1 of world);
     * ``china_share_japan_imports`` (0–1 of value) and ``china_share_hs_code`` where an

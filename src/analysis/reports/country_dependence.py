@@ -32,7 +32,8 @@ from analysis.data.countries import display_name, match_name
 from analysis.data.minerals import HS_PRODUCTS, PRIORITY_MINERALS, product_label, product_name, standard_mineral
 from analysis.errors import ParameterError
 from analysis.indicators.concentration import MEASURE_LABELS, concentration
-from analysis.indicators.dependence import import_dependence, import_sources, mineral_trade
+from analysis.indicators.dependence import import_dependence, import_sources
+from analysis.indicators.trade import mineral_trade
 from analysis.indicators.partners import bloc_members, bloc_shares, complementarity
 from analysis.indicators.risk import governance_from_stability, supply_risk, supply_risk_sensitivity
 from analysis.indicators.timeseries import flows_around_events

@@ -22,7 +22,8 @@ from analysis.data.countries import DISPLAY_NAMES, display_name, match_name
 from analysis.data.minerals import HS_PRODUCTS, product_label
 from analysis.errors import ParameterError
 from analysis.indicators.concentration import MEASURE_LABELS, concentration
-from analysis.indicators.dependence import import_dependence, mineral_trade
+from analysis.indicators.dependence import import_dependence
+from analysis.indicators.trade import mineral_trade
 from analysis.indicators.partners import INDIA_JAPAN, bloc_members
 from analysis.indicators.scenarios import Disruption, disruption, disruption_curve
 from analysis.reports.common import unit_note, usgs_source

@@ -10,7 +10,8 @@ from analysis.data import load_all_reporters_2023, load_frameworks, load_quad_im
 from analysis.data.wgi import governance_scores
 from analysis.data.minerals import HS_PRODUCTS
 from analysis.errors import ParameterError
-from analysis.indicators.dependence import export_concentration, export_concentration_table, import_dependence
+from analysis.indicators.dependence import import_dependence
+from analysis.indicators.exports import export_concentration, export_concentration_table
 from analysis.indicators.partners import bloc_shares
 from analysis.indicators.risk import SupplyRisk, supply_risk, supply_risk_sensitivity
 from analysis.indicators.series import primary_measure
