@@ -11,7 +11,7 @@ import pytest
 
 from analysis.engine import fingerprint
 from analysis.engine.cache import BuildInputs, decide
-from analysis.engine.runner import load_reports
+from analysis.engine.plan import load_reports
 
 from .conftest import make_project
 from tests.support.engine import environment, mtimes, record_hash, run_build, statuses

@@ -180,7 +180,7 @@ def print_summary(result: Any, project: Any, *, quiet: bool = False) -> None:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from analysis.engine.cache import BuildInputs, decide
-    from analysis.engine.runner import check_formats, load_reports
+    from analysis.engine.plan import check_formats, load_reports
 
     formats = check_formats(args.format)
     project = _project()
@@ -228,7 +228,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_params(args: argparse.Namespace) -> int:
     from analysis.engine.cache import BuildInputs
     from analysis.engine.publications import load_matrix
-    from analysis.engine.runner import domain_cache
+    from analysis.engine.plan import domain_cache
 
     project = _project()
     matrix = load_matrix(project.root)
