@@ -21,7 +21,7 @@ from analysis.data.comtrade import ALL_REPORTERS_2023_RESOURCE, QUAD_WORLD_RESOU
 from analysis.data.countries import DISPLAY_NAMES, display_name, match_name
 from analysis.data.minerals import HS_PRODUCTS, product_label
 from analysis.errors import ParameterError
-from analysis.indicators.concentration import MEASURE_LABELS, concentration
+from analysis.indicators.concentration import MEASURE_LABELS, Concentration, concentration
 from analysis.indicators.dependence import import_dependence
 from analysis.indicators.trade import mineral_trade
 from analysis.indicators.partners import INDIA_JAPAN, bloc_members
@@ -143,21 +143,30 @@ def _exposure(trade: pd.DataFrame, mineral: str, supplier_iso3: str) -> tuple[di
     return dict(zip(frame["reporter_iso3"], frame["import_share"])), frame
 
 
-def disruption_scenario(
-    mineral: str = "Rare earths",
-    supplier: str = "China",
-    cut: float = 0.5,
-    expansion: float = 0.2,
-    year: int | None = None,
-) -> DisruptionScenario:
-    """A supplier-cut scenario for one mineral, with cover by India–Japan, the Quad and MSP partners.
+@dataclass(frozen=True)
+class _Series:
+    """The validated scenario inputs: year, supplier code, production series and partner blocs."""
 
-    ``supplier`` is a display name ("China", "DR Congo"); ``cut`` ∈ [0, 1] is the fraction of
-    its output lost; ``expansion`` ∈ [0, 1] the partners' output increase as a fraction of their
-    present output; ``year`` defaults to the latest USGS production year for the mineral. The
-    production series is mine production where USGS reports it, else refinery production.
-    """
-    usgs = load_usgs()
+    year: int
+    iso3: str
+    measure: str
+    label: str
+    series: Concentration
+    listed: set[str]
+    members: dict[str, tuple[str, ...]]
+    left_out: list[str]
+
+
+@dataclass(frozen=True)
+class _Exposure:
+    """Importers' exposure (None when no extract splits imports by partner) and its sentences."""
+
+    table: pd.DataFrame | None
+    text: list[str]
+
+
+def _series(usgs: pd.DataFrame, mineral: str, supplier: str, year: int | None) -> _Series:
+    """Check the mineral and supplier, pick the year and production series, and the partner blocs."""
     if mineral not in set(usgs["commodity"]):
         raise ParameterError(f"unknown mineral {mineral!r}; valid: {', '.join(sorted(usgs['commodity'].unique()))}")
     if year is None:
@@ -186,20 +195,11 @@ def disruption_scenario(
         if iso3 in codes:
             left_out.append(bloc)
         members[bloc] = tuple(c for c in codes if c != iso3)
+    return _Series(year, iso3, measure, label, series, listed, members, left_out)
 
-    trade = load_trade()
-    shares, exposure_rows = _exposure(trade, mineral, iso3)
-    runs = {
-        bloc: disruption(usgs, mineral, measure, year, supplier=iso3, cut=cut, expansion=expansion, partners=members[bloc],
-                         import_shares=shares or None)
-        for bloc in BLOCS
-    }
-    result = runs[INDIA_JAPAN]
-    editions = usgs.loc[(usgs["commodity"] == mineral) & (usgs["year"] == year), "edition"]
-    note = unit_note(series.usgs_type, mineral)
-    expansion_label = f"+{fmt_share(expansion)}"
 
-    # Cover per bloc
+def _cover(runs: dict[str, Disruption], members: dict[str, tuple[str, ...]], label: str, expansion_label: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cover per bloc: (chart data, formatted table)."""
     cover = pd.DataFrame([
         {
             "bloc": bloc,
@@ -223,12 +223,15 @@ def disruption_scenario(
         "Share of the loss it replaces": cover["expansion_cover"].map(fmt_share),
         "World shortfall left": cover["residual_shortfall_share"].map(fmt_share),
     })
+    return cover, cover_table
 
-    # Shortfall over cuts: no new supply, and after each bloc's expansion
+
+def _curve(usgs: pd.DataFrame, mineral: str, s: _Series, cut: float, expansion: float, expansion_label: str) -> pd.DataFrame:
+    """Shortfall over cuts: no new supply, and after each bloc's expansion."""
     cuts = sorted(set(CURVE_CUTS) | {round(cut, 4)})
     lines = []
     for bloc in BLOCS:
-        grid = disruption_curve(usgs, mineral, measure, year, supplier=iso3, cuts=cuts, expansions=(expansion,), partners=members[bloc])
+        grid = disruption_curve(usgs, mineral, s.measure, s.year, supplier=s.iso3, cuts=cuts, expansions=(expansion,), partners=s.members[bloc])
         if not lines:
             lines.append(pd.DataFrame({"cut": grid["cut"], "series": "No new supply", "share": grid["shortfall_share"],
                                        "tonnes": grid["lost_t"]}))
@@ -236,20 +239,27 @@ def disruption_scenario(
                                    "share": grid["residual_shortfall_share"], "tonnes": grid["residual_shortfall_t"]}))
     curve = pd.concat(lines, ignore_index=True)
     curve["chosen"] = np.isclose(curve["cut"], cut)
+    return curve
 
-    # Output by country before and after (the widest bloc's expansion)
-    widest = BLOCS[-1]
+
+def _output(runs: dict[str, Disruption], iso3: str, widest: str) -> pd.DataFrame:
+    """Output by country before and after (the widest bloc's expansion)."""
     by_country = runs[widest].by_country
     keep = by_country.head(TOP_PRODUCERS)
     extra = by_country[by_country["iso3"].isin([iso3, "IND", "JPN"]) & ~by_country["iso3"].isin(keep["iso3"])]
     output = pd.concat([keep, extra], ignore_index=True)
-    output = output.assign(
+    return output.assign(
         role=np.select([output["iso3"] == iso3, output["iso3"] == "IND", output["iso3"] == "JPN", output["role"] == "partner"],
                        ["Supplier cut", "India", "Japan", f"Other {_bloc_label(widest)}"], "Other producers"),
         change_t=output["after_t"] - output["output_t"],
     )
 
-    # Exposure
+
+def _exposure_section(
+    trade: pd.DataFrame, exposure_rows: pd.DataFrame | None, result: Disruption, mineral: str, supplier: str, iso3: str,
+    cut: float, label: str,
+) -> _Exposure:
+    """Importers' exposure to the cut, or why it cannot be measured and the imports for scale."""
     exposure_text: list[str] = []
     exposure = None
     if exposure_rows is not None:
@@ -270,47 +280,54 @@ def disruption_scenario(
         missing = [name for code, name in IMPORTERS.items() if code not in set(exposure["reporter_iso3"])]
         if missing:
             exposure_text.append(f"No extract splits {join_names(missing)}'s imports of {mineral.lower()} by partner.")
-    else:
-        if iso3 != "CHN":
-            reason = (
-                f"The trade data split India's and Japan's imports only between China and the rest of the world, so their "
-                f"exposure to a cut by {supplier} cannot be measured; it is not estimated here."
-            )
-        else:
-            reason = (
-                f"No extract in the data package splits India's or Japan's imports of {mineral.lower()} by partner, so their "
-                f"exposure to the cut cannot be measured; it is not estimated here."
-            )
-        exposure_text.append(reason)
-        world = trade[trade["source"] == ALL_REPORTERS_2023_RESOURCE]
-        trade_year = int(world["year"].max())
-        parts = []
-        for code, name in IMPORTERS.items():
-            table = mineral_trade(world, code, trade_year)
-            row = table[table["mineral"] == mineral]
-            if len(row) and row["imports_usd"].iloc[0] > 0:
-                parts.append(f"{name} {fmt_usd(float(row['imports_usd'].iloc[0]))} (HS {row['hs_codes'].iloc[0]})")
-        if parts:
-            exposure_text.append(
-                f"For scale: in {trade_year}, imports of {mineral.lower()} from all origins were {join_names(parts)}."
-            )
-
-    china_note = []
-    if iso3 != "CHN" and "CHN" not in listed:
-        refinery = _refinery_listed(usgs, mineral, year)
-        china_note.append(
-            f"USGS lists no Chinese {label} of {mineral.lower()}"
-            + ("" if refinery else f", and the Mineral Commodity Summaries have no {mineral.lower()} refinery table")
-            + f"; this scenario cuts {supplier}"
-            + (", the largest producer listed," if series.leader_iso3 == iso3 else "")
-            + f" instead, and China's role in processing {mineral.lower()} is outside it."
+        return _Exposure(exposure, exposure_text)
+    if iso3 != "CHN":
+        reason = (
+            f"The trade data split India's and Japan's imports only between China and the rest of the world, so their "
+            f"exposure to a cut by {supplier} cannot be measured; it is not estimated here."
         )
+    else:
+        reason = (
+            f"No extract in the data package splits India's or Japan's imports of {mineral.lower()} by partner, so their "
+            f"exposure to the cut cannot be measured; it is not estimated here."
+        )
+    exposure_text.append(reason)
+    world = trade[trade["source"] == ALL_REPORTERS_2023_RESOURCE]
+    trade_year = int(world["year"].max())
+    parts = []
+    for code, name in IMPORTERS.items():
+        table = mineral_trade(world, code, trade_year)
+        row = table[table["mineral"] == mineral]
+        if len(row) and row["imports_usd"].iloc[0] > 0:
+            parts.append(f"{name} {fmt_usd(float(row['imports_usd'].iloc[0]))} (HS {row['hs_codes'].iloc[0]})")
+    if parts:
+        exposure_text.append(
+            f"For scale: in {trade_year}, imports of {mineral.lower()} from all origins were {join_names(parts)}."
+        )
+    return _Exposure(None, exposure_text)
 
-    supplier_share = result.supplier_share
+
+def _china_note(usgs: pd.DataFrame, mineral: str, supplier: str, s: _Series) -> list[str]:
+    """When the scenario cuts another country because USGS lists no Chinese output, say so."""
+    if s.iso3 == "CHN" or "CHN" in s.listed:
+        return []
+    refinery = _refinery_listed(usgs, mineral, s.year)
+    return [
+        f"USGS lists no Chinese {s.label} of {mineral.lower()}"
+        + ("" if refinery else f", and the Mineral Commodity Summaries have no {mineral.lower()} refinery table")
+        + f"; this scenario cuts {supplier}"
+        + (", the largest producer listed," if s.series.leader_iso3 == s.iso3 else "")
+        + f" instead, and China's role in processing {mineral.lower()} is outside it."
+    ]
+
+
+def _assumptions(usgs: pd.DataFrame, mineral: str, supplier: str, s: _Series, result: Disruption, cut: float, expansion: float, editions: pd.Series) -> dict[str, str]:
+    """The scenario's assumptions in words (cut, redirection, expansion, exposure, not modelled, data)."""
+    year, label = s.year, s.label
     assumptions = {
         "cut": (
             f"**The cut.** {supplier}'s {year} {label} of {mineral.lower()} ({fmt_tonnes(result.supplier_output_t)}, "
-            f"{fmt_share(supplier_share)} of the world) falls by {fmt_share(cut)}; every other producer's output stays as it was. "
+            f"{fmt_share(result.supplier_share)} of the world) falls by {fmt_share(cut)}; every other producer's output stays as it was. "
             f"The shortfall is the lost tonnes as a share of world output, so it rises in step with the cut."
         ),
         "redirection": (
@@ -327,19 +344,27 @@ def disruption_scenario(
         ),
         "not_modelled": "**Not modelled.** Prices, stocks, demand response, substitution and recycling.",
     }
-    if usgs.loc[(usgs["commodity"] == mineral) & (usgs["year"] == year) & (usgs["measure"] == measure), "estimated"].any():
+    if usgs.loc[(usgs["commodity"] == mineral) & (usgs["year"] == year) & (usgs["measure"] == s.measure), "estimated"].any():
         assumptions["data"] = (
             f"**Data.** USGS values for {year} are estimates (marked 'e') of the Mineral Commodity Summaries "
             f"{int(editions.max())}."
         )
+    return assumptions
 
+
+def _findings(
+    mineral: str, supplier: str, s: _Series, result: Disruption, runs: dict[str, Disruption], cut: float, expansion: float,
+    exposure: _Exposure, china_note: list[str],
+) -> list[str]:
+    """The key findings: the loss, each bloc's cover, the importers' exposure."""
+    label = s.label
     findings = [
-        (f"A **{fmt_share(cut)}** cut in {supplier}'s {year} {label} of {mineral.lower()} ({fmt_tonnes(result.supplier_output_t)}, "
-        f"{fmt_share(supplier_share)} of the world) removes **{fmt_tonnes(result.lost_t)}**, **{fmt_share(result.shortfall_share)}** "
+        (f"A **{fmt_share(cut)}** cut in {supplier}'s {s.year} {label} of {mineral.lower()} ({fmt_tonnes(result.supplier_output_t)}, "
+        f"{fmt_share(result.supplier_share)} of the world) removes **{fmt_tonnes(result.lost_t)}**, **{fmt_share(result.shortfall_share)}** "
         f"of world output ({fmt_tonnes(result.world_total_t)}).")
     ]
     for bloc, run in runs.items():
-        who = _who(bloc, members[bloc])
+        who = _who(bloc, s.members[bloc])
         if run.partner_output_t <= 0:
             findings.append(
                 f"{who} have no listed {label} of {mineral.lower()}: they could neither redirect nor expand any."
@@ -350,60 +375,94 @@ def disruption_scenario(
             f"**{fmt_share(run.redirect_cover)}** of the loss; raising it by {fmt_share(expansion)} adds {fmt_tonnes(run.expansion_t)} "
             f"(**{fmt_share(run.expansion_cover)}** of the loss), leaving {fmt_share(run.residual_shortfall_share)} of world output missing."
         )
-    if exposure is not None:
-        products = join_names(sorted({lower_first(p) for p in exposure["product"]}))
+    if exposure.table is not None:
+        table = exposure.table
+        products = join_names(sorted({lower_first(p) for p in table["product"]}))
         findings.append(
             f"A {fmt_share(cut)} cut would remove "
-            + join_names([f"**{fmt_share(r.exposure)}** of {r.country}'s" for r in exposure.itertuples()])
-            + f" imports of {products} — their {join_names(sorted({str(y) for y in exposure['year']}))} import shares from "
-            f"{supplier} ({join_names([fmt_share(v) for v in exposure['import_share']])}) times the cut, if nobody rerouted."
+            + join_names([f"**{fmt_share(r.exposure)}** of {r.country}'s" for r in table.itertuples()])
+            + f" imports of {products} — their {join_names(sorted({str(y) for y in table['year']}))} import shares from "
+            f"{supplier} ({join_names([fmt_share(v) for v in table['import_share']])}) times the cut, if nobody rerouted."
         )
     else:
-        findings.append(exposure_text[0])
+        findings.append(exposure.text[0])
     findings.extend(china_note)
+    return findings
 
-    caveats = [n for n in series.notes if not n.startswith("HHI range")]
-    partners_all = sorted(set().union(*members.values()))
-    withheld = [c for c in partners_all if c in set(series.excluded["iso3"].astype(str))]
-    absent = [c for c in partners_all if c not in listed and c not in withheld]
+
+def _caveats(mineral: str, supplier: str, s: _Series) -> list[str]:
+    """Series notes and partners counted as 0 t (withheld or not listed)."""
+    caveats = [n for n in s.series.notes if not n.startswith("HHI range")]
+    partners_all = sorted(set().union(*s.members.values()))
+    withheld = [c for c in partners_all if c in set(s.series.excluded["iso3"].astype(str))]
+    absent = [c for c in partners_all if c not in s.listed and c not in withheld]
     if withheld:
         caveats.append(f"Partner output withheld or not available, counted as 0 t (so cover is a lower bound): {_names(withheld)}.")
     if absent:
-        caveats.append(f"USGS lists no {label} of {mineral.lower()} for these partners, counted as 0 t: {_names(absent)}.")
-    if left_out:
-        caveats.append(f"{supplier} is itself a member of {join_names(left_out)}; it is left out of those partners.")
-    caveats = list(dict.fromkeys(caveats))
-    title = f"If {supplier} cut {mineral.lower()} supply: a disruption scenario"
-    standfirst = (
-        f"A {fmt_share(cut)} cut in {supplier}'s {year} {label} of {mineral.lower()}, cover from India and Japan, "
-        f"the Quad and MSP partners with a {fmt_share(expansion)} expansion, and who is exposed"
-    )
+        caveats.append(f"USGS lists no {s.label} of {mineral.lower()} for these partners, counted as 0 t: {_names(absent)}.")
+    if s.left_out:
+        caveats.append(f"{supplier} is itself a member of {join_names(s.left_out)}; it is left out of those partners.")
+    return list(dict.fromkeys(caveats))
+
+
+def disruption_scenario(
+    mineral: str = "Rare earths",
+    supplier: str = "China",
+    cut: float = 0.5,
+    expansion: float = 0.2,
+    year: int | None = None,
+) -> DisruptionScenario:
+    """A supplier-cut scenario for one mineral, with cover by India–Japan, the Quad and MSP partners.
+
+    ``supplier`` is a display name ("China", "DR Congo"); ``cut`` ∈ [0, 1] is the fraction of
+    its output lost; ``expansion`` ∈ [0, 1] the partners' output increase as a fraction of their
+    present output; ``year`` defaults to the latest USGS production year for the mineral. The
+    production series is mine production where USGS reports it, else refinery production.
+    """
+    usgs = load_usgs()
+    s = _series(usgs, mineral, supplier, year)
+    trade = load_trade()
+    shares, exposure_rows = _exposure(trade, mineral, s.iso3)
+    runs = {
+        bloc: disruption(usgs, mineral, s.measure, s.year, supplier=s.iso3, cut=cut, expansion=expansion, partners=s.members[bloc],
+                         import_shares=shares or None)
+        for bloc in BLOCS
+    }
+    result = runs[INDIA_JAPAN]
+    editions = usgs.loc[(usgs["commodity"] == mineral) & (usgs["year"] == s.year), "edition"]
+    expansion_label = f"+{fmt_share(expansion)}"
+    widest = BLOCS[-1]
+    cover, cover_table = _cover(runs, s.members, s.label, expansion_label)
+    exposure = _exposure_section(trade, exposure_rows, result, mineral, supplier, s.iso3, cut, s.label)
+    china_note = _china_note(usgs, mineral, supplier, s)
     return DisruptionScenario(
         mineral=mineral,
         supplier=supplier,
-        supplier_iso3=iso3,
+        supplier_iso3=s.iso3,
         cut=cut,
         expansion=expansion,
-        year=year,
-        measure=measure,
-        measure_label=label,
-        unit_note=note,
-        title=title,
-        standfirst=standfirst,
+        year=s.year,
+        measure=s.measure,
+        measure_label=s.label,
+        unit_note=unit_note(s.series.usgs_type, mineral),
+        title=f"If {supplier} cut {mineral.lower()} supply: a disruption scenario",
+        standfirst=(
+            f"A {fmt_share(cut)} cut in {supplier}'s {s.year} {s.label} of {mineral.lower()}, cover from India and Japan, "
+            f"the Quad and MSP partners with a {fmt_share(expansion)} expansion, and who is exposed"
+        ),
         result=result,
         blocs=runs,
-        bloc_members=members,
+        bloc_members=s.members,
         cover=cover,
         cover_table=cover_table,
-        curve=curve,
-        output=output,
+        curve=_curve(usgs, mineral, s, cut, expansion, expansion_label),
+        output=_output(runs, s.iso3, widest),
         output_bloc=_bloc_label(widest),
-        exposure=exposure,
-        exposure_text=exposure_text,
-        assumptions=assumptions,
-        findings=findings,
-        caveats=caveats + china_note,
+        exposure=exposure.table,
+        exposure_text=exposure.text,
+        assumptions=_assumptions(usgs, mineral, supplier, s, result, cut, expansion, editions),
+        findings=_findings(mineral, supplier, s, result, runs, cut, expansion, exposure, china_note),
+        caveats=_caveats(mineral, supplier, s) + china_note,
         source=usgs_source(editions),
         trade_source="UN Comtrade (UN Statistics Division): imports reported by India and Japan, partners World and China",
     )
-
