@@ -456,7 +456,7 @@ def _nickel(trade: pd.DataFrame, iso3: str, country: str) -> tuple[int | None, p
     shown = pd.DataFrame({
         "Partner": table["partner"],
         "Imports (USD)": table["value_usd"].map(fmt_usd),
-        "Net weight": table["net_weight_kg"].map(_fmt_weight),
+        "Net weight": table["net_weight_kg"].map(fmt_weight_kg),
         "Share of value": table["share"].map(fmt_share),
     })
     return year, shown, text
