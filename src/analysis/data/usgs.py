@@ -13,16 +13,23 @@ iso3               ISO 3166 alpha-3, or WLD / OTH / USA+CAN (see :mod:`analysis.
 entity_kind        country | world | other | aggregate
 country            short display name ("DR Congo")
 qualifier          USGS's parenthesised remark on the country ("beneficiated"), else ""
-type               USGS TYPE, trimmed ("Mine production, rare-earth-oxide equivalent")
+type               USGS TYPE, trimmed ("Mine production, rare-earth-oxide equivalent"); per-commodity
+                   files: without the commodity name in front and the unit at the end, plus the
+                   column's series word ("… (sponge)")
+type_raw           the Type text as published (spaces collapsed)
+stage              mine | refinery | smelter | capacity | other | reserves (value-chain stage)
 measure            mine_production | refinery_production | production | capacity | reserves
 year               calendar year the value refers to (production/capacity year; reserves year)
 value              number in ``unit``; NaN when not a number (see ``value_status``)
 unit               unit as published ("metric tons", "thousand metric tons", "kilograms", …)
 value_t            ``value`` in tonnes where ``unit`` is a mass, else NaN
-value_status       reported | lower_bound | withheld | not_available | not_applicable |
-                   included_in_world_total | qualitative | no_data
+value_status       reported | lower_bound | upper_bound ("<100") | withheld | not_available |
+                   not_applicable | included_in_world_total | included_elsewhere ("Included with
+                   ilmenite") | below_half_unit ("Less than ½ unit") | qualitative | no_data
 estimated          True for USGS estimates (the ``PROD_EST_`` columns, "estimated" notes)
 note               the row's PROD/CAP/RESERVE note, trimmed
+read_note          what the reader did to this row's raw text, "" if nothing (footnote digits or
+                   estimate mark removed from a country, empty Source, a stray unnamed column…)
 source_line        line of the file the value comes from (header = 1)
 =================  ==========================================================================
 
@@ -37,8 +44,12 @@ Quirks of the published files, handled here and visible in the output:
 * bounds such as ``>90000000`` (or ``>17,000,000``) → value 90 000 000 with status ``lower_bound``;
 * units differ by commodity and, for reserves, sometimes by note ("Reserve data is thousand
   metric tons", iron ore "Crude Ore, million metric tons");
-* the MCS 2024 rare-earth file has its own layout (unit inside TYPE, ~35 empty trailing columns
-  and ~25 empty rows, values "NA").
+* the MCS 2022–2024 releases ship one world file per commodity (``mcs2024-lithi_world.csv``),
+  read by :func:`read_mcs_commodity_world` — its docstring lists that layout's quirks (units
+  ``t, kt, kg, Mt/mmt/mt, mct, kct, mcm`` and years in column names, ``Prod_note``/``Prod_notes``,
+  BOM, blank rows and columns, "MCS 2024" or empty Source, footnote digits and the estimate mark
+  e glued to country names, "e3,900" values); carats and cubic metres keep their unit and get
+  no ``value_t``.
 """
 
 from __future__ import annotations

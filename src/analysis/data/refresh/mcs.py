@@ -5,8 +5,17 @@ Accepted layouts (detected from the header, years read from it — nothing is ha
 * ``usgs-mcs-world`` — the all-commodity world table of the data release
   (``MCS2025_World_Data.csv``: SOURCE, COMMODITY, COUNTRY, TYPE, UNIT_MEAS, PROD_2023,
   ``PROD_EST_ 2024``, CAP_…, RESERVES_2024, notes);
-* ``usgs-mcs-commodity-world`` — one commodity's world table (``mcs2024-raree_world.csv``:
-  Source, Country, Type, Prod_t_est_2022, Prod_t_est_2023, Prod_notes, Reserves_t, …).
+* ``usgs-mcs-commodity-world`` — one commodity's world table of the MCS 2022–2024 releases
+  (``mcs2024-lithi_world.csv``: Source, Country, Type, Prod_<unit>[_est]_<year>, notes,
+  Reserves_<unit>, …; see :func:`analysis.data.usgs.read_mcs_commodity_world`).
+
+``import-mcs DIR`` imports every world CSV of an edition folder (``mcs2024-*_world.csv``,
+``MCS2025_World_Data.csv``; names matched case-insensitively) in ONE transaction: every file is
+read and validated first, and the first bad one stops the import with its one-line error and
+nothing written. A file whose bytes are already in the package (same sha256, whatever its name)
+is skipped, so re-importing is a no-op and nothing is counted twice. Each file stays its own
+resource (``usgs-mcs-2024-lithium``), so the sources section of a report cites exactly the
+tables it read; ``econsec data status`` summarises them per edition.
 
 The file is validated by the loader's own reader (same pandera schema), copied unchanged to
 ``data/raw/usgs-mcs-<edition>/<file name>`` and recorded as resource
