@@ -7,7 +7,8 @@ column             meaning
 =================  ==========================================================================
 edition            MCS edition year (2025 for MCS2025_World_Data.csv)
 commodity          display name (trimmed, sentence case, "Gemanium" → "Germanium")
-commodity_raw      COMMODITY exactly as in the file (trailing spaces kept)
+commodity_raw      COMMODITY exactly as in the file (trailing spaces kept); per-commodity files
+                   have no COMMODITY column: the file name, whose code names the commodity
 country_raw        COUNTRY exactly as in the file
 iso3               ISO 3166 alpha-3, or WLD / OTH / USA+CAN (see :mod:`analysis.data.countries`)
 entity_kind        country | world | other | aggregate

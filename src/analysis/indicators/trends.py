@@ -71,7 +71,9 @@ def concentration_trend(
 
     Columns: ``mineral``, ``stage``, ``measure``, ``year``, ``edition`` (the MCS edition that
     supplied the year), ``estimated`` (True if any country value of the year is a USGS
-    estimate), ``usgs_type``, ``world_total_t`` (t), ``world_total_basis``, ``leader``,
+    estimate), ``usgs_type``, ``world_total_t`` (t), ``world_total_basis``, ``world_qualifier``
+    (USGS's remark on its world row — "excluding U.S. production" changes what a share means),
+    ``leader``,
     ``leader_iso3``, ``leader_share``, ``top{k}_share``, ``hhi_lower``, ``hhi_upper``,
     ``residual_share``, ``china_share``, ``india_share``, ``japan_share`` (0–1; NaN when USGS
     gives the country no number — never 0), ``n_excluded`` and, with ``frameworks``
@@ -116,6 +118,8 @@ def concentration_trend(
             "usgs_type": result.usgs_type,
             "world_total_t": result.world_total_t,
             "world_total_basis": result.world_total_basis,
+            # USGS's remark on the world row, e.g. "rounded), excluding u.s. production" (lithium, MCS 2024)
+            "world_qualifier": "; ".join(sorted(set(year_rows.loc[year_rows["entity_kind"] == "world", "qualifier"].astype(str)))),
             "leader": result.leader,
             "leader_iso3": result.leader_iso3,
             "leader_share": result.leader_share,
