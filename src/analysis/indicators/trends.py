@@ -119,7 +119,8 @@ def concentration_trend(
             "world_total_t": result.world_total_t,
             "world_total_basis": result.world_total_basis,
             # USGS's remark on the world row, e.g. "rounded), excluding u.s. production" (lithium, MCS 2024)
-            "world_qualifier": "; ".join(sorted(set(year_rows.loc[year_rows["entity_kind"] == "world", "qualifier"].astype(str)))),
+            "world_qualifier": "; ".join(sorted(set(
+                year_rows.loc[year_rows["entity_kind"] == "world"].get("qualifier", pd.Series(dtype=str)).astype(str)))),
             "leader": result.leader,
             "leader_iso3": result.leader_iso3,
             "leader_share": result.leader_share,
