@@ -212,3 +212,16 @@ def pd_na():
     import pandas as pd
 
     return pd.NA
+
+
+def test_an_edition_with_the_same_layout_reads_without_code_changes(tmp_path):
+    """A 2022-release file (years 2020 and 2021e) in the same layout: edition and years from the file."""
+    text = _file(2023, "lithi").read_text(encoding="utf-8-sig")
+    text = text.replace("Prod_t_2021", "Prod_t_2020").replace("Prod_t_est_2022", "Prod_t_Est_2021").replace("MCS2023", "MCS2022")
+    target = tmp_path / "mcs2022-lithi_world.csv"
+    target.write_text("\ufeff" + text, encoding="utf-8")
+    frame = read_mcs_commodity_world(target)
+    assert set(frame.edition) == {2022}
+    assert set(frame.loc[frame.stage == "mine", "year"]) == {2020, 2021}
+    assert set(frame.loc[frame.stage == "reserves", "year"]) == {2021}
+    assert frame.loc[(frame.stage == "mine") & (frame.year == 2021), "estimated"].all()
