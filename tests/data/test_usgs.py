@@ -148,7 +148,7 @@ def test_mcs2024_rare_earth_file(raw_dir):
 def test_combined_series_keeps_the_revision_visible(usgs):
     world = usgs[(usgs.commodity == "Rare earths") & (usgs.iso3 == "WLD") & (usgs.measure == "mine_production")]
     by_year = world.set_index("year")
-    assert sorted(by_year.index) == [2022, 2023, 2024]
-    assert by_year.loc[2022, "edition"] == 2024
+    assert sorted(by_year.index) == [2021, 2022, 2023, 2024]  # MCS 2023, 2024 and 2025 in the package
+    assert by_year.loc[2021, "edition"] == 2023 and by_year.loc[2022, "edition"] == 2024
     assert by_year.loc[2023, "edition"] == 2025 and by_year.loc[2023, "value_t"] == 376_000
     assert by_year.loc[2023, "revised_from_t"] == 350_000 and by_year.loc[2023, "revised_from_edition"] == 2024

@@ -40,6 +40,7 @@ def import_both(project, order=(MCS2024_RE, MCS2025)) -> None:
 
 
 def test_2024_rare_earth_file_and_2025_data_give_2022_to_2024_with_2023_revision(project, capsys):
+    project.remove_imported_editions()
     import_both(project)
     out = capsys.readouterr().out
     assert "added usgs-mcs-2024-rare-earths" in out and "added usgs-mcs-2025-world" in out
@@ -164,6 +165,7 @@ def test_newest_edition_keeps_every_type_and_the_capacity_value_of_each_line(pro
 
 
 def test_package_without_kind_properties_reads_the_same(project):
+    project.remove_imported_editions()
     expected = load_usgs()
     package = project.package()
     for entry in package["resources"]:
@@ -173,6 +175,7 @@ def test_package_without_kind_properties_reads_the_same(project):
 
 
 def test_discovery_is_recorded_so_a_new_edition_invalidates_reports(project):
+    project.remove_imported_editions()
     project.remove_resources("usgs-mcs-2024-rare-earths")
     load_usgs()
     assert {"usgs-mcs-world", "usgs-mcs-commodity-world"} <= set(accessed_kinds())

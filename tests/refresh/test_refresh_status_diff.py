@@ -19,7 +19,7 @@ USGS = ("usgs-mcs-2025-world", "usgs-mcs-2024-rare-earths")
 
 
 def test_status_lists_every_resource_with_hash_size_and_check(project, capsys):
-    assert main(["data", "status"]) == 0
+    assert main(["data", "status", "--all"]) == 0
     out = capsys.readouterr().out
     for entry in project.package()["resources"]:
         line = next(line for line in out.splitlines() if line.startswith(entry["name"] + " "))
@@ -59,6 +59,7 @@ def _mcs2025_re(country: str, column: str) -> float:
 
 
 def test_diff_after_importing_the_newer_edition(project, capsys):
+    project.remove_imported_editions()
     project.remove_resources(*USGS)
     assert main(["data", "import-mcs", str(MCS2024_RE)]) == 0
     old_usgs = load_usgs()

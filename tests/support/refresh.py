@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,15 @@ class Project:
 
     def resource(self, name: str) -> dict[str, Any]:
         return next(e for e in self.package()["resources"] if e["name"] == name)
+
+    def remove_imported_editions(self) -> None:
+        """Drop the MCS 2023 and 2024 per-commodity tables imported from the release folders
+        (all but the MCS 2024 rare-earth file shipped before them): the package these tests
+        were written against."""
+        keep = {"usgs-mcs-2024-rare-earths"}
+        names = [e["name"] for e in self.package()["resources"]
+                 if re.match(r"usgs-mcs-202[34]-", e["name"]) and e["name"] not in keep]
+        self.remove_resources(*names)
 
     def remove_resources(self, *names: str) -> None:
         """Drop resources and their files: the package as it was before they were added."""

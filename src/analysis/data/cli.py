@@ -2,7 +2,8 @@
 
 * ``econsec data status`` — every resource: kind, edition/years, source, sha256, size, and
   whether the file still matches its recorded hash (exit 1 if one does not);
-* ``econsec data import-mcs PATH [--doi DOI]`` — add a USGS MCS world table (any edition);
+* ``econsec data import-mcs PATH|DIR [--doi DOI]`` — add a USGS MCS world table (any edition), or
+  every world CSV of an edition folder in one atomic step;
 * ``econsec data pull-comtrade --reporters IND,JPN --hs 2504,2822,282520 --years 2019-2025
   [--partners WLD,CHN|all] [--flows M]`` — UN Comtrade via ``comtradeapicall`` (key from
   ``COMTRADE_API_KEY``);
@@ -17,6 +18,7 @@ can fix are :class:`~analysis.errors.EconsecError` (one line, exit 2).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 from analysis.errors import EconsecError
@@ -34,12 +36,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     status = sub.add_parser("status", help="every resource with source, years, sha256, size and hash check",
                             description="List every resource; exit 1 if a file is missing or differs from its recorded sha256.")
+    status.add_argument("--all", action="store_true", help="list every per-commodity MCS table, not one line per edition")
     status.set_defaults(handler=cmd_status)
 
     mcs = sub.add_parser("import-mcs", help="add a USGS Mineral Commodity Summaries world table (any edition)",
                          description="Validate a USGS MCS world-data CSV (2025 all-commodity layout or a per-commodity "
                          "world table), copy it unchanged to data/raw/usgs-mcs-<edition>/ and record it in datapackage.json.")
-    mcs.add_argument("path", metavar="PATH", help="the CSV as downloaded from USGS ScienceBase")
+    mcs.add_argument("path", metavar="PATH", help="the CSV as downloaded from USGS ScienceBase, or a folder: every "
+                     "world CSV of an edition imported in one step (all or nothing)")
     mcs.add_argument("--doi", help="DOI of the data release (known for MCS 2022–2025)")
     mcs.set_defaults(handler=cmd_import_mcs)
 
@@ -75,6 +79,42 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
     return "\n".join(lines)
 
 
+_EDITION = re.compile(r"MCS (\d{4})")
+
+
+def _group_commodity_tables(rows: list, *, every: bool) -> tuple[list, int]:
+    """Rows to list one by one; per-commodity MCS tables whose file is ok are summarised instead."""
+    from analysis.data.refresh.status import OK
+    from analysis.data.usgs import MCS_COMMODITY_KIND
+
+    if every:
+        return rows, 0
+    hidden = [r for r in rows if r.kind == MCS_COMMODITY_KIND and r.state == OK]
+    return [r for r in rows if r not in hidden], len(hidden)
+
+
+def _usgs_editions(rows: list) -> list[list[str]]:
+    """One line per MCS edition: its tables (all-commodity / per-commodity), years, size, file state."""
+    from analysis.data.refresh.status import OK, human_bytes
+    from analysis.data.usgs import MCS_COMMODITY_KIND, MCS_WORLD_KIND
+
+    editions: dict[int, list] = {}
+    for row in rows:
+        match = _EDITION.match(row.coverage)
+        if row.kind in (MCS_WORLD_KIND, MCS_COMMODITY_KIND) and match:
+            editions.setdefault(int(match[1]), []).append(row)
+    lines = []
+    for edition, members in sorted(editions.items()):
+        world = sum(r.kind == MCS_WORLD_KIND for r in members)
+        single = len(members) - world
+        tables = ", ".join(t for t in (f"{world} all-commodity" if world else "", f"{single} per-commodity" if single else "") if t)
+        years = sorted({y for r in members for y in re.findall(r"\d{4}", r.coverage.split(":", 1)[1])})
+        bad = [r.name for r in members if r.state != OK]
+        lines.append([f"MCS {edition}", tables, f"{years[0]}–{years[-1]}" if years else "—",
+                      human_bytes(sum(r.bytes for r in members)), "ok" if not bad else f"{len(bad)} differ"])
+    return lines
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     from analysis.data.refresh.history import snapshots
     from analysis.data.refresh.status import OK, human_bytes, resource_status, untracked_files
@@ -84,12 +124,20 @@ def cmd_status(args: argparse.Namespace) -> int:
         raise EconsecError(f"{package}: no data package (set ECONSEC_ROOT to the project folder)")
     rows = resource_status(package)
     print(f"{package} — {len(rows)} resources")
+    listed, grouped = _group_commodity_tables(rows, every=getattr(args, "all", False))
     print(
         _table(
-            [[r.name, r.kind, r.coverage, r.source, r.sha256[:12], human_bytes(r.bytes), r.state] for r in rows],
+            [[r.name, r.kind, r.coverage, r.source, r.sha256[:12], human_bytes(r.bytes), r.state] for r in listed],
             ["RESOURCE", "KIND", "EDITION / YEARS", "SOURCE", "SHA256", "SIZE", "FILE"],
         )
     )
+    editions = _usgs_editions(rows)
+    if editions:
+        print("\nUSGS Mineral Commodity Summaries editions in the package:")
+        print(_table(editions, ["EDITION", "TABLES", "YEARS", "SIZE", "FILES"]))
+    if grouped:
+        print(f"({grouped} per-commodity MCS tables with matching hashes are summarised above; "
+              "`econsec data status --all` lists each)")
     bad = [r for r in rows if r.state != OK]
     for path in untracked_files(package):
         print(f"untracked: {path} is in data/raw but no resource names it (left by an interrupted import? remove it)")
@@ -108,9 +156,14 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_import_mcs(args: argparse.Namespace) -> int:
-    from analysis.data.refresh.mcs import import_mcs
+    from pathlib import Path
 
-    print(import_mcs(args.path, args.doi).message())
+    from analysis.data.refresh.mcs import import_mcs, import_mcs_folder
+
+    if Path(args.path).expanduser().is_dir():
+        print(import_mcs_folder(args.path, args.doi).message())
+    else:
+        print(import_mcs(args.path, args.doi).message())
     return 0
 
 

@@ -55,6 +55,8 @@ NAME_OVERRIDES: dict[str, tuple[str, str]] = {
     "european union (european commission)": ("EUU", "union"),  # World Bank's code for the EU
     # USGS reports the two together for abrasives plant capacity
     "united states and canada": ("USA+CAN", "aggregate"),
+    # mcs2024-tanta_world.csv labels its residual row just "Other"
+    "other": ("OTH", "other"),
 }
 
 #: USGS names that start with these phrases are totals or residuals, whatever follows
@@ -176,6 +178,13 @@ def match_name(name: str) -> Entity | None:
         inner = match_name(base)
         if inner is not None and inner.kind in {"country", "aggregate"}:
             return Entity(inner.code, inner.kind, qualifier)
+    if ", " in key:  # "Argentina, crude ore" (MCS boron): country, then the product as a remark
+        for cut in range(key.count(", "), 0, -1):  # longest country name first ("Korea, Republic of, …")
+            parts = key.split(", ")
+            base, remark = ", ".join(parts[:cut]), ", ".join(parts[cut:])
+            inner = match_name(base)
+            if inner is not None and inner.kind in {"country", "aggregate"} and not inner.qualifier:
+                return Entity(inner.code, inner.kind, remark)
     return None
 
 

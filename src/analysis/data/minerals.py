@@ -38,6 +38,41 @@ MINERAL_ALIASES: dict[str, str] = {
     "Gallium/Germanium": "Gallium",  # China-export product group (HS 811292 mixes both)
 }
 
+#: MCS per-commodity world files are named ``mcs<edition>-<code>_world.csv``; they have no
+#: COMMODITY column, so the code in the file name says which commodity a file holds. Each code
+#: maps to the commodity name of the all-commodity MCS 2025 table (as :func:`commodity_name`
+#: prints it), so that one mineral's series joins across the 2023, 2024 and 2025 editions
+#: ("lithi" → "Lithium", "raree" → "Rare earths", "graph" → "Graphite" — MCS names natural
+#: graphite just "Graphite"). Codes seen in the MCS 2022–2024 data releases; "stond" (dimension
+#: stone) has no MCS 2025 counterpart and keeps its chapter title.
+MCS_FILE_CODES: dict[str, str] = {
+    "abras": "Abrasives", "alumi": "Aluminum", "antim": "Antimony", "arsen": "Arsenic",
+    "asbes": "Asbestos", "barit": "Barite", "bauxi": "Bauxite", "beryl": "Beryllium",
+    "bismu": "Bismuth", "boron": "Boron", "bromi": "Bromine", "cadmi": "Cadmium",
+    "cemen": "Cement", "chrom": "Chromium", "clays": "Clays", "cobal": "Cobalt",
+    "coppe": "Copper", "diamo": "Diamond (industrial)", "diato": "Diatomite",
+    "felds": "Feldspar", "feore": "Iron ore", "fepig": "Iron oxide pigments",
+    "feste": "Iron and steel", "fluor": "Fluorspar", "galli": "Gallium",
+    "garne": "Garnet (industrial)", "gemst": "Gemstones", "germa": "Germanium", "gold": "Gold",
+    "graph": "Graphite", "gypsu": "Gypsum", "heliu": "Helium", "indiu": "Indium",
+    "iodin": "Iodine", "kyani": "Kyanite and related minerals", "lead": "Lead", "lime": "Lime",
+    "lithi": "Lithium", "manga": "Manganese", "mercu": "Mercury",
+    "mgcomp": "Magnesium compounds", "mgmet": "Magnesium metal", "mica": "Mica (natural)",
+    "molyb": "Molybdenum", "nicke": "Nickel", "niobi": "Niobium",
+    "nitro": "Nitrogen(fixed) - ammonia", "peat": "Peat", "perli": "Perlite",
+    "phosp": "Phosphate rock", "plati": "Platinum-group metals", "potas": "Potash",
+    "pumic": "Pumice & pumicite", "raree": "Rare earths", "rheni": "Rhenium", "salt": "Salt",
+    "sandi": "Sand and gravel (industrial)", "selen": "Selenium", "silve": "Silver",
+    "simet": "Silicon", "sodaa": "Soda ash", "stond": "Stone (dimension)",
+    "stron": "Strontium", "sulfu": "Sulfur", "talc": "Talc and pyrophyllite",
+    "tanta": "Tantalum", "tellu": "Tellurium", "timin": "Titanium mineral concentrates",
+    "tin": "Tin", "titan": "Titanium & titanium dioxide", "tungs": "Tungsten",
+    "vanad": "Vanadium", "vermi": "Vermiculite", "wolla": "Wollastonite",
+    "yttri": "Yttrium", "zeoli": "Zeolites (natural)", "zinc": "Zinc",
+    "zirco": "Zirconium and hafnium", "zirco-hafni": "Zirconium and hafnium",
+}
+
+
 #: The minerals the reports treat first (IEA's energy-transition set plus gallium/germanium).
 PRIORITY_MINERALS: tuple[str, ...] = (
     "Rare earths",

@@ -105,14 +105,15 @@ def accessed_resources() -> list[str]:
     return list(_ACCESSED)
 
 
-def check_resource(name: str, package_path: str | Path | None = None) -> Path:
+def check_resource(name: str, package_path: str | Path | None = None, *, package: dict[str, Any] | None = None) -> Path:
     """Path of resource ``name`` after checking it exists and matches its recorded hash.
 
     Loaders call this so that a report never silently reads a file that differs from the one
-    its sources section cites.
+    its sources section cites. ``package``: the already-parsed descriptor of ``package_path``
+    (a loader checking many resources reads datapackage.json once).
     """
     package_path = Path(package_path) if package_path is not None else datapackage_path()
-    entry = resource(name, read_datapackage(package_path))
+    entry = resource(name, package if package is not None else read_datapackage(package_path))
     path = (package_path.parent / entry["path"]).resolve()
     if not path.exists():
         raise DataFileError(path, f"file of resource {name!r} is missing")

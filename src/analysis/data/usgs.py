@@ -7,22 +7,30 @@ column             meaning
 =================  ==========================================================================
 edition            MCS edition year (2025 for MCS2025_World_Data.csv)
 commodity          display name (trimmed, sentence case, "Gemanium" → "Germanium")
-commodity_raw      COMMODITY exactly as in the file (trailing spaces kept)
+commodity_raw      COMMODITY exactly as in the file (trailing spaces kept); per-commodity files
+                   have no COMMODITY column: the file name, whose code names the commodity
 country_raw        COUNTRY exactly as in the file
 iso3               ISO 3166 alpha-3, or WLD / OTH / USA+CAN (see :mod:`analysis.data.countries`)
 entity_kind        country | world | other | aggregate
 country            short display name ("DR Congo")
 qualifier          USGS's parenthesised remark on the country ("beneficiated"), else ""
-type               USGS TYPE, trimmed ("Mine production, rare-earth-oxide equivalent")
+type               USGS TYPE, trimmed ("Mine production, rare-earth-oxide equivalent"); per-commodity
+                   files: without the commodity name in front and the unit at the end, plus the
+                   column's series word ("… (sponge)")
+type_raw           the Type text as published (spaces collapsed)
+stage              mine | refinery | smelter | capacity | other | reserves (value-chain stage)
 measure            mine_production | refinery_production | production | capacity | reserves
 year               calendar year the value refers to (production/capacity year; reserves year)
 value              number in ``unit``; NaN when not a number (see ``value_status``)
 unit               unit as published ("metric tons", "thousand metric tons", "kilograms", …)
 value_t            ``value`` in tonnes where ``unit`` is a mass, else NaN
-value_status       reported | lower_bound | withheld | not_available | not_applicable |
-                   included_in_world_total | qualitative | no_data
+value_status       reported | lower_bound | upper_bound ("<100") | withheld | not_available |
+                   not_applicable | included_in_world_total | included_elsewhere ("Included with
+                   ilmenite") | below_half_unit ("Less than ½ unit") | qualitative | no_data
 estimated          True for USGS estimates (the ``PROD_EST_`` columns, "estimated" notes)
 note               the row's PROD/CAP/RESERVE note, trimmed
+read_note          what the reader did to this row's raw text, "" if nothing (footnote digits or
+                   estimate mark removed from a country, empty Source, a stray unnamed column…)
 source_line        line of the file the value comes from (header = 1)
 =================  ==========================================================================
 
@@ -37,8 +45,12 @@ Quirks of the published files, handled here and visible in the output:
 * bounds such as ``>90000000`` (or ``>17,000,000``) → value 90 000 000 with status ``lower_bound``;
 * units differ by commodity and, for reserves, sometimes by note ("Reserve data is thousand
   metric tons", iron ore "Crude Ore, million metric tons");
-* the MCS 2024 rare-earth file has its own layout (unit inside TYPE, ~35 empty trailing columns
-  and ~25 empty rows, values "NA").
+* the MCS 2022–2024 releases ship one world file per commodity (``mcs2024-lithi_world.csv``),
+  read by :func:`read_mcs_commodity_world` — its docstring lists that layout's quirks (units
+  ``t, kt, kg, Mt/mmt/mt, mct, kct, mcm`` and years in column names, ``Prod_note``/``Prod_notes``,
+  BOM, blank rows and columns, "MCS 2024" or empty Source, footnote digits and the estimate mark
+  e glued to country names, "e3,900" values); carats and cubic metres keep their unit and get
+  no ``value_t``.
 """
 
 from __future__ import annotations
@@ -86,7 +98,14 @@ TYPE_CORRECTIONS: dict[tuple[str, str], str] = {
 QUALITATIVE = {"large", "moderate", "moderate to large", "small", "very small"}
 
 VALUE_COLUMN = re.compile(r"^(?P<kind>PROD|CAP|RESERVES)_(?P<est>EST_)?\s*(?P<year>\d{4})$")
-NUMBER = re.compile(r"^(?P<bound>>)?\s*(?P<number>\d[\d,]*(?:\.\d+)?)$")
+NUMBER = re.compile(r"^(?P<bound>[<>])?\s*(?P<number>\d[\d,]*(?:\.\d+)?)$")
+#: Words USGS writes in value cells of per-commodity files, → value_status (value NaN).
+CELL_TEXTS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^included in world total\.?$", re.I), "included_in_world_total"),
+    (re.compile(r"^included with\b", re.I), "included_elsewhere"),  # "Included with ilmenite"
+    (re.compile(r"^less than (½|1/2|0\.5) unit\.?$", re.I), "below_half_unit"),
+    (re.compile(r'^categorized as "?(?P<word>[a-z ]+?)"?\.?$', re.I), "qualitative"),
+]
 
 STATUSES = (
     "reported",
@@ -95,6 +114,9 @@ STATUSES = (
     "not_available",
     "not_applicable",
     "included_in_world_total",
+    "included_elsewhere",
+    "upper_bound",
+    "below_half_unit",
     "qualitative",
     "no_data",
 )
@@ -105,6 +127,7 @@ USGS_SCHEMA = pa.DataFrameSchema(
         "commodity": pa.Column(str, pa.Check.str_length(min_value=1)),
         "iso3": pa.Column(str),
         "entity_kind": pa.Column(str, pa.Check.isin(["country", "world", "other", "aggregate"])),
+        "stage": pa.Column(str, pa.Check.isin(["mine", "refinery", "smelter", "capacity", "other", "reserves"])),
         "measure": pa.Column(str, pa.Check.isin(MEASURES)),
         "year": pa.Column(int, pa.Check.in_range(1990, 2100)),
         "value": pa.Column(float, pa.Check.ge(0), nullable=True),
@@ -179,27 +202,42 @@ def parse_cell(raw: str, note: str, year: int, *, path: Path, row: int, column: 
         return np.nan, "not_applicable"
     if text.lower() in QUALITATIVE:
         return np.nan, "qualitative"
+    for pattern, status in CELL_TEXTS:
+        if pattern.match(text):
+            return np.nan, status
     match = NUMBER.match(text)
     if match is None:
         raise DataFileError(
             path,
-            "expected a number, '>number', W, NA, XX or an empty cell",
+            "expected a number, '>number', '<number', W, NA, XX, 'Included in World total', "
+            "'Less than ½ unit' or an empty cell",
             row=row,
             column=column,
             value=raw,
         )
     value = float(match["number"].replace(",", ""))
-    return value, "lower_bound" if match["bound"] else "reported"
+    return value, {">": "lower_bound", "<": "upper_bound"}.get(match["bound"] or "", "reported")
 
 
 def _read_raw_csv(path: Path) -> pd.DataFrame:
     return read_csv_text(path, encoding="utf-8-sig")
 
 
-def _tidy(records: list[dict], path: Path) -> pd.DataFrame:
+def _tidy(records: list[dict], path: Path, check: bool = True) -> pd.DataFrame:
     tidy = pd.DataFrame.from_records(records)
-    names = harmonise_names(tidy["country_raw"], path=path, column="COUNTRY", rows=tidy["source_line"])
+    match_names = tidy.pop("country_match") if "country_match" in tidy else tidy["country_raw"]
+    names = harmonise_names(match_names, path=path, column="COUNTRY", rows=tidy["source_line"])
     tidy = pd.concat([tidy, names], axis=1)
+    if "stage" not in tidy:  # all-commodity layout: the stage follows the measure
+        smelter = tidy["type"].str.lower().str.contains("smelter")
+        tidy["stage"] = tidy["measure"].map(
+            {"mine_production": "mine", "refinery_production": "refinery", "capacity": "capacity",
+             "production": "other", "reserves": "reserves"})
+        tidy.loc[smelter & (tidy["measure"] == "refinery_production"), "stage"] = "smelter"
+    if "read_note" not in tidy:
+        tidy["read_note"] = ""
+    if "type_raw" not in tidy:
+        tidy["type_raw"] = tidy["type"]
     factor = tidy["unit"].map(TONNES_PER_UNIT)
     tidy["value_t"] = tidy["value"] * factor
     columns = [
@@ -212,6 +250,8 @@ def _tidy(records: list[dict], path: Path) -> pd.DataFrame:
         "country",
         "qualifier",
         "type",
+        "type_raw",
+        "stage",
         "measure",
         "year",
         "value",
@@ -220,12 +260,13 @@ def _tidy(records: list[dict], path: Path) -> pd.DataFrame:
         "value_status",
         "estimated",
         "note",
+        "read_note",
         "source_line",
     ]
-    return validate(tidy[columns], USGS_SCHEMA, path)
+    return validate(tidy[columns], USGS_SCHEMA, path) if check else tidy[columns]
 
 
-def read_mcs_world(path: str | Path, edition: int | None = None) -> pd.DataFrame:
+def read_mcs_world(path: str | Path, edition: int | None = None, *, check: bool = True) -> pd.DataFrame:
     """Tidy frame from an MCS world-data CSV in the 2025 layout (any edition).
 
     Years come from the header (``PROD_2023``, ``PROD_EST_ 2024``, ``CAP_…``, ``RESERVES_2024``);
@@ -278,7 +319,7 @@ def read_mcs_world(path: str | Path, edition: int | None = None) -> pd.DataFrame
                     "source_line": position,
                 }
             )
-    return _tidy(records, path)
+    return _tidy(records, path, check)
 
 
 def read_mcs2024_rare_earths(path: str | Path) -> pd.DataFrame:
@@ -333,6 +374,292 @@ def read_mcs2024_rare_earths(path: str | Path) -> pd.DataFrame:
                 }
             )
     return _tidy(records, path)
+
+
+#: Unit codes in the column names of MCS per-commodity world files → (unit as USGS writes it in
+#: the all-commodity table's UNIT_MEAS, tonnes per unit or None when the unit is not a mass).
+UNIT_CODES: dict[str, tuple[str, float | None]] = {
+    "t": ("metric tons", 1.0),
+    "kt": ("thousand metric tons", 1e3),
+    "kg": ("kilograms", 1e-3),
+    "Mt": ("million metric tons", 1e6),
+    "mmt": ("million metric tons", 1e6),
+    # only in mcs2024-feore Reserves_mt, whose note says "Crude ore, million metric tons"
+    "mt": ("million metric tons", 1e6),
+    "mct": ("million carats", None),  # diamonds: carats are not converted to tonnes
+    "kct": ("thousand carats", None),  # gemstones
+    "mcm": ("million cubic meters", None),  # helium: a volume
+}
+for _unit, _factor in UNIT_CODES.values():
+    if _factor is not None:
+        TONNES_PER_UNIT.setdefault(_unit, _factor)
+    else:
+        TONNES_PER_UNIT.pop(_unit, None)
+
+#: A value column of a per-commodity world file: kind, optional series word(s) ("Sponge",
+#: "ore_K2O_equiv"), unit code, optional estimate flag (``est``/``Est``), optional year.
+COMMODITY_VALUE_COLUMN = re.compile(
+    r"^(?P<kind>Prod|Cap|Reserves)(?:_(?P<series>[A-Za-z0-9]+(?:_[A-Za-z0-9]+)*?))??"
+    r"_(?P<unit>" + "|".join(sorted(UNIT_CODES, key=len, reverse=True)) + r")"
+    r"(?:_(?P<est>[Ee]st))?(?:_(?P<year>\d{4}))?$"
+)
+NOTE_COLUMN = re.compile(r"^(?P<kind>Prod|Cap|Reserves?)_notes?$", re.IGNORECASE)
+#: Placeholders USGS prints in the Type cell of world-total rows.
+EMPTY_TYPES = {"", "na", "xx"}
+FILE_NAME = re.compile(r"^mcs(?P<edition>\d{4})-(?P<code>[a-z-]+?)_world(?:-\d+)?\.csv$", re.IGNORECASE)
+
+STAGES = ("mine", "refinery", "smelter", "capacity", "other", "reserves")
+_MINE = re.compile(r"\bmi?ne\s+p\w*duction")  # "Mine production", "Mine poduction", "Mne production"
+
+
+def classify_stage(usgs_type: str) -> str:
+    """Stage of the value chain a USGS Type text names: mine | refinery | smelter | capacity | other.
+
+    Typos in the published Type texts count ("Mine poduction, Kaolin", "Mne production"); gallium
+    and germanium "Primary production" is refinery output; a Type naming production *and*
+    capacity (titanium sponge) is production here — the column (``Cap_…``) says which is capacity.
+    """
+    text = " ".join(usgs_type.lower().split())
+    if _MINE.search(text) or text.startswith("mine "):
+        return "mine"
+    if "smelter" in text:
+        return "smelter"
+    if "refinery" in text or text.startswith("primary"):
+        return "refinery"
+    if "capacity" in text and "production" not in text:
+        return "capacity"
+    return "other"
+
+
+STAGE_MEASURE = {"mine": "mine_production", "refinery": "refinery_production", "smelter": "refinery_production",
+                 "capacity": "capacity", "other": "production", "reserves": "reserves"}
+
+
+_TYPE_UNIT = re.compile(r"\s*[,\-]\s*(?:(?:thousand |million )?metric tons|kilograms)$", re.I)
+_STAGE_START = re.compile(r"^(?:mine|refinery|smelter|plant|primary|contained)\b", re.I)
+
+
+def _clean_type(usgs_type: str, commodity: str) -> str:
+    """Type text without the commodity name in front and the unit at the end, first letter upper.
+
+    "Rare earths, mine production, rare-earth-oxide equivalent, metric tons" → "Mine production,
+    rare-earth-oxide equivalent" (the wording of the all-commodity table, so editions join);
+    "Silver - mine production, contained silver - metric tons" → "Mine production, contained
+    silver". The unit is read from the column name; the published text stays in ``type_raw``.
+    """
+    text = usgs_type
+    head = re.match(r"^(?P<name>[^,\-]+?)\s*[,\-]\s*(?P<rest>.+)$", text)
+    if head and head["name"].lower() == commodity.lower() and _STAGE_START.match(head["rest"]):
+        text = head["rest"]
+    text = _TYPE_UNIT.sub("", text).strip()
+    return text[:1].upper() + text[1:] if text else usgs_type
+
+
+def _clean_country(name: str) -> tuple[str, bool, str]:
+    """(name to harmonise, marked as estimate, read note) for an MCS Country cell.
+
+    USGS's superscripts lose their formatting in the CSVs: footnote numbers ("Other countries6")
+    and the estimate mark e ("Japane", "Korea, Republic ofe", "Russiae") end up glued to the
+    name. They are removed only when the name without them is a known country or entity and the
+    name with them is not; the row's ``read_note`` says so.
+    """
+    from analysis.data.countries import match_name
+
+    text = " ".join(name.replace("\xa0", " ").split())
+    entity = match_name(text)
+    if entity is not None and entity.qualifier == "e" and text.endswith("e"):  # "Other countriese"
+        return text[:-1].rstrip(), True, f"estimate mark 'e' removed from country {text!r}"
+    if entity is not None and not re.search(r"\D\d{1,2}$", text):
+        return text, False, ""
+    footnote = re.fullmatch(r"(?P<base>.*?\D)(?P<mark>\d{1,2})", text)
+    if footnote and match_name(footnote["base"].rstrip()) is not None:
+        return footnote["base"].rstrip(), False, f"footnote {footnote['mark']} removed from country {text!r}"
+    if text.endswith("e") and match_name(text[:-1].rstrip()) is not None:
+        return text[:-1].rstrip(), True, f"estimate mark 'e' removed from country {text!r}"
+    return text, False, ""
+
+
+def mcs_file_commodity(path: Path) -> str:
+    """Commodity of a per-commodity world file, from the code in its name (see MCS_FILE_CODES)."""
+    from analysis.data.minerals import MCS_FILE_CODES
+
+    match = FILE_NAME.match(path.name)
+    if match is None or match["code"].lower() not in MCS_FILE_CODES:
+        raise DataFileError(
+            path,
+            "cannot tell the commodity: per-commodity MCS world files are named mcs<edition>-<code>_world.csv "
+            f"with a code of analysis.data.minerals.MCS_FILE_CODES (e.g. mcs2024-lithi_world.csv)",
+        )
+    return MCS_FILE_CODES[match["code"].lower()]
+
+
+def _commodity_header(path: Path, header: list[str]) -> dict:
+    """Roles of the columns of a per-commodity world file; DataFileError naming what is missing."""
+    names = [c.strip() for c in header]
+    missing = [c for c in ("Source", "Country") if c not in names]
+    values = [(raw, m) for raw, m in zip(header, (COMMODITY_VALUE_COLUMN.match(n) for n in names)) if m]
+    timed = [(raw, m) for raw, m in values if m["year"] or m["kind"] == "Reserves"]
+    if missing or not any(m["kind"] in ("Prod", "Cap") and m["year"] for _, m in values):
+        what = []
+        if missing:
+            what.append(f"column(s) {', '.join(missing)}")
+        if not any(m["kind"] in ("Prod", "Cap") and m["year"] for _, m in values):
+            what.append("a production or capacity column like Prod_t_2022 / Prod_kt_est_2023 / Cap_kg_2023")
+        found = ", ".join(n for n in names if n)[:200]
+        raise DataFileError(path, f"not a USGS MCS world table: no {' and no '.join(what)}; header has {found}", row=1)
+    type_column, type_in_header = None, False
+    if "Type" in names:
+        type_column = header[names.index("Type")]
+    else:  # mcs2024-fluor: the third header cell is the type text itself
+        candidate = header[names.index("Country") + 1] if names.index("Country") + 1 < len(header) else ""
+        if candidate.strip() and not COMMODITY_VALUE_COLUMN.match(candidate.strip()) and not NOTE_COLUMN.match(candidate.strip()):
+            type_column, type_in_header = candidate, True
+        else:
+            raise DataFileError(path, "not a USGS MCS world table: no Type column (production stage) after Country", row=1)
+    notes = {}
+    for raw, name in zip(header, names):
+        note = NOTE_COLUMN.match(name)
+        if note:
+            kind = note["kind"].capitalize()
+            notes["Reserve" if kind.startswith("Reserve") else kind] = raw
+    known = {header[names.index("Source")], header[names.index("Country")], type_column, *notes.values(), *(r for r, _ in values)}
+    unknown = [raw for raw in header if raw not in known and raw.strip()]
+    if unknown:
+        raise DataFileError(
+            path,
+            f"unrecognised column {unknown[0].strip()!r}: expected Source, Country, Type, Prod_<unit>[_est]_<year>, "
+            f"Cap_<unit>[_est]_<year>, Reserves_<unit>[_<year>] and *_notes columns (units {', '.join(UNIT_CODES)})",
+            row=1,
+            column=unknown[0].strip(),
+        )
+    return {"source": header[names.index("Source")], "country": header[names.index("Country")], "type": type_column,
+            "type_in_header": type_in_header, "notes": notes, "values": timed}
+
+
+def read_mcs_commodity_world(path: str | Path, edition: int | None = None, *, check: bool = True) -> pd.DataFrame:
+    """Tidy frame (columns of :func:`read_mcs_world`) from a per-commodity MCS world table.
+
+    Layout of the MCS 2022–2024 data releases (``mcs2024-lithi_world.csv``): Source, Country,
+    Type, then ``Prod_<unit>[_est]_<year>`` / ``Cap_<unit>[_est]_<year>`` columns, notes and
+    ``Reserves_<unit>``. Everything is read from the header: years, unit (``t, kt, kg, Mt/mmt/mt,
+    mct, kct, mcm``), estimate flag (``_est``/``_Est``) and series words (``Prod_Sponge_t_…``).
+    The commodity comes from the file name's code (:data:`~analysis.data.minerals.MCS_FILE_CODES`).
+
+    Quirks handled (each one visible in ``read_note`` where it touches a row):
+
+    * BOM (read as ``utf-8-sig``); trailing columns with no name and all-blank rows are ignored
+      — an unnamed column that holds a value is an error;
+    * ``Prod_note`` or ``Prod_notes``; capacity columns without ``Cap_notes`` use the Prod notes;
+    * ``Source`` "MCS 2024" (with a space) or empty → the file's edition (noted);
+    * ``Type`` with or without the unit; the column unit rules, and the Type text is kept as
+      published (spaces collapsed); "NA"/"XX"/empty Type on a total row → previous row's Type;
+      a header whose third cell is the Type text (mcs2024-fluor) → that text for every row;
+    * country footnote digits and the estimate mark e glued to names (see :func:`_clean_country`);
+      countries with a product remark ("Argentina, crude ore") keep it as ``qualifier``;
+    * cells W/NA/XX/empty/``"1,700"``/``>n`` as in :func:`parse_cell`;
+    * reserves without a year refer to the year before the edition (MCS 2024 → end of 2023).
+    """
+    path = Path(path)
+    raw = _read_raw_csv(path)
+    header = list(raw.columns)
+    blank = [c for c in header if c.startswith("Unnamed:")]
+    stray: dict[int, list[str]] = {}  # file line → what unnamed columns held (mcs2024-barit, -vermi)
+    for column in blank:
+        for index in raw.index[raw[column].str.strip() != ""]:
+            position = int(column.split(":")[1]) + 1
+            stray.setdefault(int(index) + 2, []).append(
+                f"column {position} has no name but holds {raw.loc[index, column].strip()[:40]!r}; ignored")
+    roles = _commodity_header(path, [c for c in header if c not in blank])
+    commodity = mcs_file_commodity(path)
+
+    sources = {re.sub(r"\s+", "", s) for s in raw[roles["source"]] if s.strip()}
+    file_match = FILE_NAME.match(path.name)
+    if edition is None:
+        if len(sources) > 1:
+            raise DataFileError(path, f"rows from several editions ({', '.join(sorted(sources))}); one edition per file",
+                                column="Source")
+        source = sources.pop() if sources else (f"MCS{file_match['edition']}" if file_match else "")
+        match = re.fullmatch(r"MCS(\d{4})", source)
+        if match is None:
+            raise DataFileError(path, "cannot tell the edition from Source (expected MCS2024); pass edition=",
+                                column="Source", value=source)
+        edition = int(match[1])
+    reserves_year = edition - 1
+
+    records: list[dict] = []
+    previous_type = ""
+    for line, row in enumerate(raw.to_dict("records"), start=2):
+        if not any(str(v).strip() for v in row.values()):
+            continue  # blank rows after the table
+        notes_read: list[str] = list(stray.get(line, []))
+        source = row[roles["source"]].strip()
+        if not source:
+            notes_read.append(f"Source empty; edition MCS{edition} from the other rows")
+        elif source != f"MCS{edition}":
+            if re.sub(r"\s+", "", source) != f"MCS{edition}":
+                raise DataFileError(path, f"Source differs from the file's edition MCS{edition}", row=line,
+                                    column="Source", value=source)
+            notes_read.append(f"Source {source!r} read as MCS{edition}")
+        if roles["type_in_header"]:
+            usgs_type = " ".join(roles["type"].split())
+        else:
+            usgs_type = " ".join(row[roles["type"]].split())
+        if usgs_type.lower() in EMPTY_TYPES:
+            if previous_type:
+                notes_read.append(f"Type {usgs_type!r}; the previous row's Type used")
+                usgs_type = previous_type
+            else:  # mcs2024-fepig: no Type on any row
+                notes_read.append(f"Type {usgs_type!r} and no earlier row's Type; stage unknown (other)")
+                usgs_type = "Type not stated"
+        previous_type = usgs_type
+        country, country_estimated, country_note = _clean_country(row[roles["country"]])
+        if country_note:
+            notes_read.append(country_note)
+        for column, match in roles["values"]:
+            kind = match["kind"]
+            year = int(match["year"]) if match["year"] else reserves_year
+            note_column = roles["notes"].get({"Prod": "Prod", "Cap": "Cap", "Reserves": "Reserve"}[kind])
+            if note_column is None and kind == "Cap":
+                note_column = roles["notes"].get("Prod")
+            note = " ".join(row.get(note_column, "").replace("\xa0", " ").split()) if note_column else ""
+            cell = row[column]
+            cell_notes = list(notes_read)
+            marked = re.fullmatch(r"\s*e\s*(\d[\d,]*(?:\.\d+)?)\s*", cell)  # "e3,900": estimate mark on the value
+            if marked:
+                cell = marked[1]
+                cell_notes.append(f"estimate mark 'e' removed from value {row[column].strip()!r}")
+            value, status = parse_cell(cell, note, year, path=path, row=line, column=column.strip())
+            unit, _ = UNIT_CODES[match["unit"]]
+            series = (match["series"] or "").replace("_", " ")
+            clean_type = _clean_type(usgs_type, commodity)
+            cell_type = f"{clean_type} ({series.lower()})" if series else clean_type
+            stage = {"Cap": "capacity", "Reserves": "reserves"}.get(kind) or classify_stage(usgs_type)
+            if "," in cell:
+                cell_notes.append(f"thousands separator in {row[column].strip()!r}")
+            records.append(
+                {
+                    "edition": edition,
+                    "commodity": commodity,
+                    "commodity_raw": path.name,
+                    "country_raw": row[roles["country"]],
+                    "country_match": country,
+                    "type": cell_type,
+                    "type_raw": usgs_type,
+                    "stage": stage,
+                    "measure": STAGE_MEASURE[stage],
+                    "year": year,
+                    "value": value,
+                    "unit": unit,
+                    "value_status": status,
+                    "estimated": bool(match["est"]) or country_estimated or bool(marked) or _estimated_by_note(note, year),
+                    "note": note,
+                    "read_note": "; ".join(cell_notes),
+                    "source_line": line,
+                }
+            )
+    if not records:
+        raise DataFileError(path, "not a USGS MCS world table: the header is there but no data row follows")
+    return _tidy(records, path, check)
 
 
 def load_mcs_2025() -> pd.DataFrame:
@@ -410,12 +737,17 @@ def latest_edition(frame: pd.DataFrame) -> pd.DataFrame:
 #: per-commodity world table in the 2024 layout (``mcs2024-raree_world.csv``).
 MCS_WORLD_KIND = "usgs-mcs-world"
 MCS_COMMODITY_KIND = "usgs-mcs-commodity-world"
-MCS_READERS = {MCS_WORLD_KIND: lambda path: read_mcs_world(path), MCS_COMMODITY_KIND: lambda path: read_mcs2024_rare_earths(path)}
+MCS_READERS = {MCS_WORLD_KIND: lambda path: read_mcs_world(path), MCS_COMMODITY_KIND: lambda path: read_mcs_commodity_world(path)}
+#: The same readers without the per-file schema check: :func:`load_usgs` checks the combined
+#: frame once (pandera's fixed cost per call dominated reading 155 small files).
+_UNCHECKED_READERS = {MCS_WORLD_KIND: lambda path: read_mcs_world(path, check=False),
+                      MCS_COMMODITY_KIND: lambda path: read_mcs_commodity_world(path, check=False)}
 
-#: Header columns that identify each layout (see :func:`mcs_layout`).
+#: Header columns that identify each layout (see :func:`mcs_layout`); a per-commodity table
+#: also needs at least one ``Prod_<unit>_<year>`` or ``Cap_<unit>_<year>`` column.
 LAYOUT_COLUMNS = {
     MCS_WORLD_KIND: ("SOURCE", "COMMODITY", "COUNTRY", "TYPE", "UNIT_MEAS"),
-    MCS_COMMODITY_KIND: ("Source", "Country", "Type", "Prod_notes", "Reserves_t"),
+    MCS_COMMODITY_KIND: ("Source", "Country"),
 }
 
 
@@ -427,12 +759,19 @@ def mcs_layout(path: str | Path) -> str:
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataFileError(path, f"not a readable CSV file: {exc}") from None
     present = {str(c).strip() for c in header}
-    for kind, columns in LAYOUT_COLUMNS.items():
-        if set(columns) <= present:
-            return kind
-    layouts = "; ".join(f"{kind}: {', '.join(cols)}" for kind, cols in LAYOUT_COLUMNS.items())
-    found = ", ".join(list(present)[:8])
-    raise DataFileError(path, f"not a USGS MCS world table; the header must have the columns of one layout ({layouts}); found {found}", row=1)
+    if set(LAYOUT_COLUMNS[MCS_WORLD_KIND]) <= present:
+        return MCS_WORLD_KIND
+    if "COMMODITY" not in present and ({"Source", "Country"} & present or any(COMMODITY_VALUE_COLUMN.match(c) for c in present)):
+        # a per-commodity table, or a broken one: its own check names what is missing
+        _commodity_header(path, [str(c) for c in header if not str(c).startswith("Unnamed:")])
+        return MCS_COMMODITY_KIND
+    found = ", ".join([c for c in map(str, header) if c.strip() and not c.startswith("Unnamed:")][:8])
+    raise DataFileError(
+        path,
+        "not a USGS MCS world table: the header has neither SOURCE, COMMODITY, COUNTRY, TYPE, UNIT_MEAS "
+        f"(all-commodity table) nor Source, Country and Prod_<unit>_<year> columns (per-commodity table); found {found}",
+        row=1,
+    )
 
 
 def mcs_resources(package_path: str | Path | None = None) -> list[dict]:
@@ -463,10 +802,12 @@ def load_usgs(package_path: str | Path | None = None) -> pd.DataFrame:
             package_path or "datapackage.json",
             "no USGS Mineral Commodity Summaries table in the data package; add one with `econsec data import-mcs PATH`",
         )
-    frames = []
+    frames, paths = [], []
+    descriptor = read_datapackage(package_path)
     for entry in entries:
-        path = check_resource(entry["name"], package_path)
-        frame = MCS_READERS[econsec_properties(entry)["kind"]](path)
+        path = check_resource(entry["name"], package_path, package=descriptor)
+        frame = _UNCHECKED_READERS[econsec_properties(entry)["kind"]](path)
+        paths.append(path)
         edition = econsec_properties(entry).get("edition")
         if edition is not None and set(frame["edition"]) != {int(edition)}:
             raise DataFileError(
@@ -476,7 +817,14 @@ def load_usgs(package_path: str | Path | None = None) -> pd.DataFrame:
                 column="SOURCE",
             )
         frames.append(frame)
-    return latest_edition(pd.concat(frames, ignore_index=True))
+    combined = pd.concat(frames, ignore_index=True)
+    try:
+        USGS_SCHEMA.validate(combined, lazy=True)
+    except pa.errors.SchemaErrors:  # find the file and line: check each file on its own
+        for frame, path in zip(frames, paths):
+            validate(frame, USGS_SCHEMA, path)
+        raise
+    return latest_edition(combined)
 
 
 def revision_note(value_t: float, revised_from_t: float, revised_from_edition: int, edition: int, unit: str = "t") -> str:
