@@ -279,12 +279,14 @@ def refining_disruption(
     by_country["growth_t"] = (by_country["projected_t"] - by_country["output_t"]).clip(lower=0)
     iso3 = by_country["iso3"].astype(str)
     by_country["role"] = np.select([iso3 == supplier, iso3.isin(partners)], ["supplier", "partner"], "other")
-    others = [c for c in countries["iso3"].astype(str) if c != supplier]
-    grid = shortfall_grid(countries.rename(columns={"output_t": "value_t"})[["iso3", "value_t"]].fillna(0.0),
-                          result.world_total_t, supplier, others or ["ZZZ"], [cut]).iloc[0]  # fmt: skip
-    partner_grid = shortfall_grid(countries.rename(columns={"output_t": "value_t"})[["iso3", "value_t"]].fillna(0.0),
-                                  result.world_total_t, supplier, partners, [cut]).iloc[0]  # fmt: skip
-    lost = float(grid["lost_t"])
+    present = countries.rename(columns={"output_t": "value_t"})[["iso3", "value_t"]].fillna(0.0)
+    others = [c for c in present["iso3"].astype(str) if c != supplier]
+    partner_grid = shortfall_grid(present, result.world_total_t, supplier, partners, [cut]).iloc[0]
+    lost = float(partner_grid["lost_t"])
+    if others:
+        present_cover = float(shortfall_grid(present, result.world_total_t, supplier, others, [cut]).iloc[0]["redirect_cover"])
+    else:  # the supplier is the only named refiner
+        present_cover = 0.0 if lost > 0 else float("nan")
     new_capacity = float(by_country.loc[by_country["role"] != "supplier", "growth_t"].fillna(0.0).sum())
     notes = [
         f"Cover from IEA {capacity_year} capacity uses the IEA base-case projection for named refiners; it is not observed output.",
@@ -307,8 +309,8 @@ def refining_disruption(
         supplier_share=result.share_of(supplier),
         world_total_t=result.world_total_t,
         lost_t=lost,
-        shortfall_share=float(grid["shortfall_share"]),
-        present_cover=float(grid["redirect_cover"]) if lost > 0 else float("nan"),
+        shortfall_share=float(partner_grid["shortfall_share"]),
+        present_cover=present_cover if lost > 0 else float("nan"),
         partner_output_t=float(partner_grid["partner_output_t"]),
         partner_cover=float(partner_grid["redirect_cover"]) if lost > 0 else float("nan"),
         new_capacity_t=new_capacity,
