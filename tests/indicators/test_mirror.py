@@ -107,3 +107,16 @@ def test_mirror_chart_says_estimate_and_lists_what_is_not_shown():
     spec = mirror_chart(table, year=2023, source="test").to_dict()
     assert spec["vconcat"][0]["title"]["text"].startswith("Estimate:")
     assert "rare earths (Japan)" in spec["title"]["text"]  # unmatched product named under the chart
+
+
+def test_reported_check_pairs_a_heading_with_its_subheadings():
+    from analysis.indicators.mirror import reported_check
+
+    table = mirror_shares(_china_hs6(), _china_groups(), _world(), importers=["JPN"], products=PRODUCTS)
+    reported = pd.DataFrame({"reporter_iso3": ["JPN", "JPN"], "hs_code": ["2504", "3801"], "year": [2023, 2023],
+                             "china_share": [0.9, 0.5]})  # fmt: skip
+    out = reported_check(table, reported)
+    # 2504 covers 250410 only; 3801 covers neither row entirely (the group mixes 2504 and 3801).
+    assert out["product"].tolist() == ["Natural graphite (HS 250410)"]
+    assert out["reported_china_share"].tolist() == [0.9]
+    assert "wider" in out["comparison"].iloc[0]

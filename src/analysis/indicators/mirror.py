@@ -244,3 +244,37 @@ def mirror_import_shares(mirror: pd.DataFrame, product: str, year: int, *, basis
     if rows.empty:
         raise ParameterError(f"no matched mirror estimate for {product!r} in {year}; products: {', '.join(sorted(mirror['product'].unique()))}")
     return pd.Series(np.minimum(rows[column].to_numpy(dtype=float), 1.0), index=rows["importer_iso3"].to_numpy())
+
+
+def reported_check(mirror: pd.DataFrame, reported: pd.DataFrame) -> pd.DataFrame:
+    """Mirror estimates beside the importer's *own* reported China share where one exists.
+
+    ``reported``: rows of :func:`analysis.indicators.dependence.import_dependence` (``reporter_iso3``,
+    ``hs_code``, ``year``, ``china_share``) — e.g. Japan's and India's HS 2504 imports by partner.
+    A reported code is compared with a matched mirror row when every mirror code starts with it
+    (a heading such as 2504 covers 250410 and 250490): the reported figure then covers *more*
+    products than the estimate, which the ``comparison`` column says. Columns: ``importer_iso3``,
+    ``year``, ``product``, ``mirror_share_value``, ``reported_hs_code``, ``reported_china_share``,
+    ``comparison``. Empty when nothing lines up.
+    """
+    check.columns("reported", reported, ["reporter_iso3", "hs_code", "year", "china_share"])
+    rows = []
+    for m in mirror[mirror["matched"]].itertuples(index=False):
+        same = reported[(reported["reporter_iso3"] == m.importer_iso3) & (reported["year"].astype(int) == int(m.year))]
+        for r in same.itertuples(index=False):
+            code = str(r.hs_code)
+            if all(c.startswith(code) for c in m.china_codes):
+                exact = tuple(m.china_codes) == (code,)
+                rows.append(
+                    {
+                        "importer_iso3": m.importer_iso3,
+                        "year": int(m.year),
+                        "product": m.product,
+                        "mirror_share_value": m.mirror_share_value,
+                        "reported_hs_code": code,
+                        "reported_china_share": float(r.china_share),
+                        "comparison": "same codes" if exact else f"reported HS {code} is wider than HS {' + '.join(m.china_codes)}",
+                    }
+                )
+    return pd.DataFrame(rows, columns=["importer_iso3", "year", "product", "mirror_share_value", "reported_hs_code",
+                                       "reported_china_share", "comparison"])  # fmt: skip
