@@ -25,6 +25,8 @@ _LOADERS: dict[str, str] = {
     "load_critical_mineral_lists": "analysis.data.partnership",
     "load_events": "analysis.data.partnership",
     "load_frameworks": "analysis.data.partnership",
+    "load_supply": "analysis.data.supply",
+    "load_iea_supply": "analysis.data.iea",
     "load_mcs_2024_rare_earths": "analysis.data.usgs",
     "load_mcs_2025": "analysis.data.usgs",
     "load_usgs": "analysis.data.usgs",

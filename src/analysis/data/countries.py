@@ -49,6 +49,8 @@ NAME_OVERRIDES: dict[str, tuple[str, str]] = {
     "turkey": ("TUR", "country"),  # ISO renamed to "Türkiye" in 2022
     "côte d’ivoire": ("CIV", "country"),  # typographic apostrophe; ISO spells "Côte d'Ivoire"
     "laos": ("LAO", "country"),
+    # IEA Critical Minerals Data Explorer
+    "democratic republic of congo": ("COD", "country"),
     # partnership/frameworks.csv word order and abbreviations
     "republic of korea": ("KOR", "country"),
     "uae": ("ARE", "country"),
