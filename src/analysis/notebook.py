@@ -25,21 +25,22 @@ from typing import Any
 __all__ = ["check_parameters"]
 
 
-def check_parameters(notebook: str, **values: Any) -> dict[str, Any]:
-    """Check a notebook's parameter values as ``econsec build`` does; return them normalised.
+def check_parameters(notebook: str, **values: Any) -> None:
+    """Check a notebook's parameter values as ``econsec build`` does (returns nothing to display).
 
     ``notebook`` is the notebook's name in ``publications.toml`` (its file stem, e.g.
     ``"mineral_profile"``). ``values`` are the parameters by name; when none are given, each
     parameter the schema declares is read from the caller's global namespace (the notebook's),
     so the ``parameters`` cell needs no ``name=name`` list (papermill's ``--help-notebook``
     reads that cell line by line and would take such a line for a parameter). Every declared
-    parameter must be present. Floats given as integers come back as floats.
+    parameter must be present. Returns ``None`` so the cell, which ends with this call, shows
+    no output (a report must not print the parameter set).
 
     Raises :class:`analysis.errors.ParameterError` (one line: the parameter, the bad value, the
     closest valid value and the valid ones) on the first bad value.
     """
     if os.environ.get("ECONSEC_BUILD") == "1":
-        return dict(values)
+        return None
     caller = sys._getframe(1).f_globals if not values else {}
     from analysis.build.domains import DomainCache
     from analysis.build.params import validate_set
@@ -54,4 +55,5 @@ def check_parameters(notebook: str, **values: Any) -> dict[str, Any]:
     missing = [name for name in spec.parameters if name not in values]
     if missing:
         raise ParameterError(f"{where}: parameter(s) {', '.join(map(repr, missing))} not set before check_parameters()")
-    return validate_set(spec.parameters, values, where, DomainCache(None, ""), spec.id)
+    validate_set(spec.parameters, values, where, DomainCache(None, ""), spec.id)
+    return None

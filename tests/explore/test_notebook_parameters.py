@@ -24,7 +24,7 @@ def test_values_come_from_the_callers_namespace(monkeypatch):
     monkeypatch.delenv("ECONSEC_BUILD", raising=False)
     namespace = {"check_parameters": check_parameters, "country": "India"}
     exec('result = check_parameters(notebook="country_dependence")', namespace)  # noqa: S102
-    assert namespace["result"] == {"country": "India"}
+    assert namespace["result"] is None  # nothing for the parameters cell to display
     namespace["country"] = "Inida"
     with pytest.raises(ParameterError, match=r"unknown country 'Inida' — did you mean 'India'\?"):
         exec('check_parameters(notebook="country_dependence")', namespace)  # noqa: S102
@@ -52,3 +52,14 @@ def test_in_a_kernel_the_error_is_one_line_and_stops_the_notebook(monkeypatch):
     assert error.traceback == [f"ParameterError: {error.evalue}"]
     assert "unknown mineral 'Litium' — did you mean 'Lithium'?" in error.evalue
     assert nb.cells[1].outputs == []  # nothing after the parameters cell ran
+
+
+@pytest.mark.slow
+def test_a_good_parameters_cell_shows_nothing(monkeypatch):
+    from nbclient import NotebookClient
+
+    monkeypatch.delenv("ECONSEC_BUILD", raising=False)
+    nb = nbformat.read(REPO / "notebooks" / "disruption_scenario.ipynb", as_version=4)
+    nb.cells = nb.cells[:1]
+    NotebookClient(nb, kernel_name="python3", timeout=60).execute()
+    assert nb.cells[0].outputs == []
