@@ -52,8 +52,9 @@ site:
 	touch build/site/.nojekyll
 	@test -f build/site/index.html || { echo "site: reports/index.html missing (make reports)" >&2; exit 1; }
 
+# Charts draw offline (analysis.charts.offline); root (containers, CI images) needs --allow-root.
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
 clean:
 	rm -rf reports/*.html reports/*.pdf reports/*.ipynb reports/_* build/site $(VENV)

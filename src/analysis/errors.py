@@ -11,7 +11,15 @@ from pathlib import Path
 
 
 class EconsecError(Exception):
-    """Base class of errors whose message is meant for the user, not a developer."""
+    """Base class of errors whose message is meant for the user, not a developer.
+
+    In IPython (a notebook, a console) it shows as its one line, ``ParameterError: …``, without
+    the traceback: IPython calls ``_render_traceback_`` instead of formatting the stack
+    (``%debug`` still has the stack). Code that catches it sees the usual exception.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"{type(self).__name__}: {self}"]
 
 
 class DataFileError(EconsecError):

@@ -10,7 +10,9 @@ Importing :mod:`analysis.charts` registers both once:
   HTML renderer fetches Vega from a CDN when the page is opened. The build engine turns this
   bundle into one inline chart per output (JavaScript bundle once per page) and into SVG for PDF.
   The renderer is enabled when ``ECONSEC_BUILD=1`` (set by ``econsec build`` for its kernels);
-  an analyst's JupyterLab keeps Altair's default so charts show interactively.
+* renderer ``econsec-offline`` (:mod:`analysis.charts.offline`), enabled everywhere else: an
+  analyst's JupyterLab, Notebook or VS Code draws charts from the Vega bundle vl-convert ships,
+  sent once per kernel session, so charts show with the network blocked.
 
 :func:`publish` gives a chart what every published chart needs: title, a subtitle stating
 unit and year, a source line under the plot, an accessible description (Vega-Lite
@@ -87,6 +89,10 @@ def _render(spec: dict[str, Any], **_: Any) -> dict[str, Any]:
 alt.renderers.register("econsec", _render)
 if os.environ.get("ECONSEC_BUILD") == "1":
     alt.renderers.enable("econsec")
+else:
+    from analysis.charts import offline
+
+    alt.renderers.enable(offline.NAME)
 
 
 def publish(
