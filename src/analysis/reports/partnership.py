@@ -208,9 +208,8 @@ def complementarity_display(comp: pd.DataFrame) -> pd.DataFrame:
 
 
 def events_table(events: pd.DataFrame) -> pd.DataFrame:
-    """Chronological display table: date as published, category, event, source type, then the
-    source (official page first) and, for primary events, the compilation's report as well."""
-    primary = events["source_type"] == "primary"
+    """Chronological display table: date as published, category, event, source type and the
+    source, linked: the official page where one was found, else the compilation's report."""
     return pd.DataFrame({
         "Date": events["date"],
         "Category": events["category"],
@@ -218,7 +217,5 @@ def events_table(events: pd.DataFrame) -> pd.DataFrame:
         "Source type": events["source_type"].map(SOURCE_TYPE_TEXT),
         "Source": events["best_title"],
         "source_url": events["best_url"],
-        "Also reported by": events["source_title"].where(primary, ""),
-        "report_url": events["source_url"].where(primary, ""),
     })
 
