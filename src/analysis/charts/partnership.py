@@ -51,7 +51,6 @@ def timeline_chart(events: pd.DataFrame, *, source: str, start: str | None = Non
     )[["row", "when", "date", "label", "lane", "source_kind", "event", "best_title"]]
     first, last = data["date"].iloc[0][:4], data["date"].iloc[-1][:4]
     domain = [f"{int(first)}-01-01", f"{int(last) + 1}-01-01"]
-    data["axis_start"] = domain[0]
     lanes = [CATEGORY_LABELS[c] for c in CATEGORY_ORDER if CATEGORY_LABELS[c] in set(data["lane"])]
     n_primary = int((data["source_kind"] == SOURCE_KINDS["primary"]).sum())
     height = ROW_HEIGHT * len(data)
@@ -75,10 +74,10 @@ def timeline_chart(events: pd.DataFrame, *, source: str, start: str | None = Non
     x_scale = alt.Scale(domain=domain)
     base = alt.Chart().encode(y=y)
     guides = base.mark_rule(color="#cccccc", strokeWidth=0.8, strokeDash=[2, 2]).encode(
-        x=alt.X("axis_start:T", scale=x_scale, title=None,
+        x=alt.X("when:T", scale=x_scale, title=None,
                 axis=alt.Axis(format="%Y", tickCount="year", orient="top", labelAngle=0, labelFontSize=TEXT_SIZE,
                               labelOverlap=True, grid=True)),
-        x2="when:T",
+        x2=alt.X2(datum=alt.DateTime(year=int(first), month=1, date=1)),
     )
     dots = base.mark_point(filled=True, opacity=1, stroke="#000000", strokeWidth=0.6).encode(
         size=alt.condition(alt.datum.source_kind == SOURCE_KINDS["primary"], alt.value(130), alt.value(60)),
