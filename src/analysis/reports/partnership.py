@@ -166,9 +166,10 @@ def partnership(as_of: str = "2025-12-31") -> Partnership:
         findings.append(f"Of the minerals on both lists, India holds reported reserves of {join_names(parts)}.")
     n_primary = int((events["source_type"] == "primary").sum())
     caveats = [
-        f"{n_primary} of the {len(events)} events rest on an official government page found in the stored-page index; "
-        f"the other {len(events) - n_primary} rest on news agencies, law firms or trade press, many of which reproduce "
-        "official statements. The timeline and the events table mark each event as primary or secondary.",
+        f"{n_primary} of the {len(events)} events rest on an official government page; for the other "
+        f"{len(events) - n_primary} no official page could be found, and they rest on news agencies, law firms or trade "
+        "press, many of which reproduce official statements. The timeline and the events table mark each event as "
+        "primary or secondary.",
         "Dates known only to the month or year are drawn at the first day of that month or year.",
         "Japan's list is its 31 prioritised rare-metal types (2009 strategy); the current 34-mineral JOGMEC "
         "stockpiling list could not be sourced in full.",
