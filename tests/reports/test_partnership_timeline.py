@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from analysis.charts.partnership import timeline_chart
+from analysis.charts.partnership import TIMELINE_FIELDS as F, timeline_chart
 from analysis.data import load_events
 
 #: A4 (210 mm) minus the 17 mm side margins of print.css, in CSS px (96 per inch): the widest
@@ -50,9 +50,9 @@ def rows(spec):
 
 def test_one_visible_text_label_per_event(spec, events):
     text_marks = [m for m in marks(spec) if mark_type(m) == "text"]
-    labelled = [m for m in text_marks if m["encoding"]["text"]["field"] == "label"]
+    labelled = [m for m in text_marks if m["encoding"]["text"]["field"] == F["label"]]
     assert len(labelled) == 1
-    shown = [r["label"] for r in rows(spec)]
+    shown = [r[F["label"]] for r in rows(spec)]
     assert len(shown) == len(events)
     assert sorted(shown) == sorted(events["label"])
     assert all(label.strip() for label in shown)
@@ -60,19 +60,19 @@ def test_one_visible_text_label_per_event(spec, events):
 
 def test_same_day_events_do_not_share_a_position(spec, events):
     data = rows(spec)
-    assert len({r["row"] for r in data}) == len(events)
+    assert len({r[F["row"]] for r in data}) == len(events)
     busiest = events["date"].value_counts()
     day, count = busiest.index[0], int(busiest.iloc[0])
     assert count > 1, "the data has a day with several events (29 August 2025)"
-    assert len({r["row"] for r in data if r["date"] == day}) == count
+    assert len({r[F["row"]] for r in data if r[F["date"]] == day}) == count
     for unit in marks(spec):  # labels and dots are placed by the event's own row
         if mark_type(unit) in ("text", "point"):
-            assert unit["encoding"]["y"]["field"] == "row"
+            assert unit["encoding"]["y"]["field"] == F["row"]
 
 
 def test_rows_run_oldest_first(spec):
     data = rows(spec)
-    assert [r["when"] for r in sorted(data, key=lambda r: r["row"])] == sorted(r["when"] for r in data)
+    assert [r[F["when"]] for r in sorted(data, key=lambda r: r[F["row"]])] == sorted(r[F["when"]] for r in data)
 
 
 def test_primary_and_secondary_sources_have_different_markers_and_a_legend(spec, events):
@@ -81,9 +81,9 @@ def test_primary_and_secondary_sources_have_different_markers_and_a_legend(spec,
     assert shape["legend"] is not None and shape["title"]
     domain, shapes = shape["scale"]["domain"], shape["scale"]["range"]
     assert len(set(shapes)) == len(domain) == 2
-    kinds = {r["source_kind"] for r in rows(spec)}
+    kinds = {r[F["source_kind"]] for r in rows(spec)}
     assert kinds <= set(domain)
-    assert sum("primary" in r["source_kind"] for r in rows(spec)) == int((events["source_type"] == "primary").sum())
+    assert sum("primary" in r[F["source_kind"]] for r in rows(spec)) == int((events["source_type"] == "primary").sum())
 
 
 def test_no_hover_instruction_and_years_in_title(spec, events):

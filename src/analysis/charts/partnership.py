@@ -18,6 +18,9 @@ CATEGORY_LABELS = {
 }
 
 
+#: Column names of the chart's data as readers see them (CSV download, print appendix).
+TIMELINE_FIELDS = {"row": "Row", "when": "Drawn at", "date": "Date as published", "label": "Label", "lane": "Category",
+                   "source_kind": "Source type", "event": "Event", "best_title": "Source"}
 SOURCE_KINDS = {"primary": "official page (primary)", "secondary": "news or other report (secondary)"}
 #: Layout of the print-first timeline, in CSS px (the PDF shows SVGs at 1 px = 1/96 in, so
 #: 10 px text is 7.5 pt; the whole chart stays under the 665 px of A4 text width).
@@ -54,47 +57,48 @@ def timeline_chart(events: pd.DataFrame, *, source: str, start: str | None = Non
     lanes = [CATEGORY_LABELS[c] for c in CATEGORY_ORDER if CATEGORY_LABELS[c] in set(data["lane"])]
     n_primary = int((data["source_kind"] == SOURCE_KINDS["primary"]).sum())
     height = ROW_HEIGHT * len(data)
-    y = alt.Y("row:O", axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0.5))
+    F = TIMELINE_FIELDS
+    y = alt.Y(f"{F['row']}:O", axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0.5))
     tooltip = [
-        alt.Tooltip("date:N", title="Date"),
-        alt.Tooltip("event:N", title="Event"),
-        alt.Tooltip("lane:N", title="Category"),
-        alt.Tooltip("source_kind:N", title="Source type"),
-        alt.Tooltip("best_title:N", title="Source"),
+        alt.Tooltip(f"{F['date']}:N"),
+        alt.Tooltip(f"{F['event']}:N"),
+        alt.Tooltip(f"{F['lane']}:N"),
+        alt.Tooltip(f"{F['source_kind']}:N"),
+        alt.Tooltip(f"{F['best_title']}:N"),
     ]
     text = alt.Chart().encode(y=y)
     dates = text.mark_text(align="left", baseline="middle", fontSize=TEXT_SIZE, color="#555555").encode(
-        x=alt.value(0), text="date:N"
+        x=alt.value(0), text=f"{F['date']}:N"
     )
     labels = text.mark_text(align="left", baseline="middle", fontSize=TEXT_SIZE, color="#222222").encode(
-        x=alt.value(66), text="label:N", tooltip=tooltip
+        x=alt.value(66), text=f"{F['label']}:N", tooltip=tooltip
     )
     left = alt.layer(dates, labels).properties(width=LABEL_WIDTH, height=height)
 
     x_scale = alt.Scale(domain=domain)
     base = alt.Chart().encode(y=y)
     guides = base.mark_rule(color="#cccccc", strokeWidth=0.8, strokeDash=[2, 2]).encode(
-        x=alt.X("when:T", scale=x_scale, title=None,
+        x=alt.X(f"{F['when']}:T", scale=x_scale, title=None,
                 axis=alt.Axis(format="%Y", tickCount="year", orient="top", labelAngle=0, labelFontSize=TEXT_SIZE,
                               labelOverlap=True, grid=True)),
         x2=alt.X2(datum=alt.DateTime(year=int(first), month=1, date=1)),
     )
     dots = base.mark_point(filled=True, opacity=1, stroke="#000000", strokeWidth=0.6).encode(
-        size=alt.condition(alt.datum.source_kind == SOURCE_KINDS["primary"], alt.value(130), alt.value(60)),
-        x=alt.X("when:T", scale=x_scale, title="Year",
+        size=alt.condition(alt.datum[F["source_kind"]] == SOURCE_KINDS["primary"], alt.value(130), alt.value(60)),
+        x=alt.X(f"{F['when']}:T", scale=x_scale, title="Year",
                 axis=alt.Axis(format="%Y", tickCount="year", orient="bottom", labelAngle=0, labelFontSize=TEXT_SIZE,
                               titleFontSize=TEXT_SIZE + 1, labelOverlap=True, grid=False)),
-        color=alt.Color("lane:N", sort=lanes, scale=alt.Scale(domain=lanes, range=PALETTE[: len(lanes)]),
+        color=alt.Color(f"{F['lane']}:N", sort=lanes, scale=alt.Scale(domain=lanes, range=PALETTE[: len(lanes)]),
                         title="Category", legend=alt.Legend(columns=3, labelLimit=260, labelFontSize=TEXT_SIZE, titleFontSize=TEXT_SIZE + 1,
                                                             symbolStrokeColor="#000000", symbolStrokeWidth=0.6)),
-        shape=alt.Shape("source_kind:N", title="Event rests on",
+        shape=alt.Shape(f"{F['source_kind']}:N", title="Event rests on",
                         scale=alt.Scale(domain=list(SOURCE_KINDS.values()), range=["diamond", "circle"]),
                         legend=alt.Legend(labelLimit=260, labelFontSize=TEXT_SIZE, titleFontSize=TEXT_SIZE + 1, symbolFillColor="#777777",
                                           symbolStrokeColor="#000000", symbolSize=90, direction="vertical")),
         tooltip=tooltip,
     )
     right = alt.layer(guides, dots).resolve_axis(x="independent").properties(width=PLOT_WIDTH, height=height)
-    chart = alt.hconcat(left, right, data=data, spacing=4).resolve_scale(y="shared")
+    chart = alt.hconcat(left, right, data=data.rename(columns=F), spacing=4).resolve_scale(y="shared")
     return publish(
         chart,
         title=title or f"India–Japan economic security: {len(data)} events, {first}–{last}",
