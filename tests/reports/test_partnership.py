@@ -23,6 +23,30 @@ def test_every_required_milestone_is_sourced(p):
     assert set(dialogue.date) == {"2024-11-27"}
 
 
+def test_tables_show_each_events_source_type_and_link_the_official_page_first(p):
+    import csv
+
+    from analysis.reports.partnership import events_table
+    from tests.conftest import ROOT
+
+    with open(ROOT / "data" / "curated" / "partnership-event-sources.csv", encoding="utf-8", newline="") as handle:
+        curated = {(r["date"], r["event"]): r for r in csv.DictReader(handle)}
+    table = events_table(p.events)
+    assert len(table) == len(curated)
+    for row in table.itertuples():
+        sourcing = curated[(row.Date, row.Event)]
+        assert row[table.columns.get_loc("Source type") + 1].lower().startswith(sourcing["source_type"])
+        if sourcing["source_type"] == "primary":
+            assert row.source_url == sourcing["official_url"]
+    official = [r for r in curated.values() if r["source_type"] == "primary"]
+    milestones = p.milestones.merge(p.events[["date", "event", "official_url"]], on=["date", "event"])
+    for m in milestones.itertuples():
+        assert m.source_type.lower().startswith("primary") == bool(m.official_url)
+        if m.official_url:
+            assert m.source_url == m.official_url
+    assert official, "the curated file has at least one official page"
+
+
 def test_membership_as_of_a_date(p):
     m = p.membership
     india_msp = m[(m.iso3 == "IND") & (m.framework == "MSP")].iloc[0]
@@ -62,5 +86,6 @@ def test_notebook_runs(tmp_path, as_of):
     assert len(specs) == 3
     assert_publishable(specs)
     text = html_text(nb)
+    assert "hover" not in text.lower()
     for label, _ in MILESTONES:
         assert label.replace("–", "&ndash;") in text or label in text

@@ -18,53 +18,100 @@ CATEGORY_LABELS = {
 }
 
 
+#: Column names of the chart's data as readers see them (CSV download, print appendix).
+TIMELINE_FIELDS = {"row": "Row", "when": "Drawn at", "date": "Date as published", "label": "Label", "lane": "Category",
+                   "source_kind": "Source type", "event": "Event", "best_title": "Source"}
+SOURCE_KINDS = {"primary": "official page (primary)", "secondary": "news or other report (secondary)"}
+#: Layout of the print-first timeline, in CSS px (the PDF shows SVGs at 1 px = 1/96 in, so
+#: 10 px text is 7.5 pt; the whole chart stays under the 665 px of A4 text width).
+ROW_HEIGHT = 13
+LABEL_WIDTH = 330
+PLOT_WIDTH = 270
+TEXT_SIZE = 10
+
+
 def timeline_chart(events: pd.DataFrame, *, source: str, start: str | None = None, title: str | None = None) -> alt.VConcatChart:
-    """Dated events as points in one lane per category, with the description in the tooltip.
+    """Every event on its own row, oldest first: date and short label on the left, a dot at its
+    date on a shared year axis on the right.
+
+    Reads in print: each event is labelled without interaction, and events of the same day
+    (ten on 29 August 2025) sit on separate rows. Colour is the category; a diamond marks an
+    event resting on an official page, a circle one resting on news or other reports. Events
+    known only to the month or year are drawn at its first day (the date column says which).
 
     ``events`` columns (from :func:`analysis.data.load_events`): ``date`` (as published),
-    ``date_start``, ``date_precision``, ``event``, ``category``, ``source_title``. Events known
-    only to the month or year are drawn at its first day with a hollow mark.
+    ``date_start``, ``event``, ``label``, ``category``, ``source_type``, ``best_title``.
     """
     data = events.copy()
     if start is not None:
         data = data[data["date_start"] >= pd.Timestamp(start)]
-    data = data.assign(
-        lane=data["category"].map(CATEGORY_LABELS),
-        precision=data["date_precision"].map({"day": "exact day", "month": "month only", "year": "year only"}),
-        when=data["date_start"].dt.strftime("%Y-%m-%d"),
-    )[["when", "date", "lane", "precision", "event", "source_title"]]
+    data = data.sort_values(["date_start", "source_line"], kind="stable") if "source_line" in data else data.sort_values("date_start", kind="stable")
+    data = data.reset_index(drop=True).assign(
+        row=lambda d: d.index + 1,
+        lane=lambda d: d["category"].map(CATEGORY_LABELS),
+        source_kind=lambda d: d["source_type"].map(SOURCE_KINDS),
+        when=lambda d: d["date_start"].dt.strftime("%Y-%m-%d"),
+    )[["row", "when", "date", "label", "lane", "source_kind", "event", "best_title"]]
+    first, last = data["date"].iloc[0][:4], data["date"].iloc[-1][:4]
+    domain = [f"{int(first)}-01-01", f"{int(last) + 1}-01-01"]
     lanes = [CATEGORY_LABELS[c] for c in CATEGORY_ORDER if CATEGORY_LABELS[c] in set(data["lane"])]
-    chart = (
-        alt.Chart(data)
-        .mark_point(size=90, filled=True, opacity=0.85)
-        .encode(
-            x=alt.X("when:T", title="Date", axis=alt.Axis(format="%Y", tickCount="year")),
-            y=alt.Y("lane:N", sort=lanes, title=None),
-            color=alt.Color("lane:N", sort=lanes, scale=alt.Scale(range=PALETTE), legend=None),
-            shape=alt.Shape(
-                "precision:N",
-                title="Date known to",
-                scale=alt.Scale(domain=["exact day", "month only", "year only"], range=["circle", "square", "triangle-up"]),
-                legend=alt.Legend(symbolFillColor="#555555", symbolStrokeColor="#555555"),
-            ),
-            tooltip=[
-                alt.Tooltip("date:N", title="Date"),
-                alt.Tooltip("event:N", title="Event"),
-                alt.Tooltip("lane:N", title="Category"),
-                alt.Tooltip("source_title:N", title="Source"),
-            ],
-        )
-        .properties(width=560, height=40 * len(lanes) + 40)
+    n_primary = int((data["source_kind"] == SOURCE_KINDS["primary"]).sum())
+    height = ROW_HEIGHT * len(data)
+    F = TIMELINE_FIELDS
+    y = alt.Y(f"{F['row']}:O", axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0.5))
+    tooltip = [
+        alt.Tooltip(f"{F['date']}:N"),
+        alt.Tooltip(f"{F['event']}:N"),
+        alt.Tooltip(f"{F['lane']}:N"),
+        alt.Tooltip(f"{F['source_kind']}:N"),
+        alt.Tooltip(f"{F['best_title']}:N"),
+    ]
+    text = alt.Chart().encode(y=y)
+    dates = text.mark_text(align="left", baseline="middle", fontSize=TEXT_SIZE, color="#555555").encode(
+        x=alt.value(0), text=f"{F['date']}:N"
     )
-    first, last = data["date"].iloc[0], data["date"].iloc[-1]
+    labels = text.mark_text(align="left", baseline="middle", fontSize=TEXT_SIZE, color="#222222").encode(
+        x=alt.value(66), text=f"{F['label']}:N", tooltip=tooltip
+    )
+    left = alt.layer(dates, labels).properties(width=LABEL_WIDTH, height=height)
+
+    x_scale = alt.Scale(domain=domain)
+    base = alt.Chart().encode(y=y)
+    guides = base.mark_rule(color="#cccccc", strokeWidth=0.8, strokeDash=[2, 2]).encode(
+        x=alt.X(f"{F['when']}:T", scale=x_scale, title=None,
+                axis=alt.Axis(format="%Y", tickCount="year", orient="top", labelAngle=0, labelFontSize=TEXT_SIZE,
+                              labelOverlap=True, grid=True)),
+        x2=alt.X2(datum=alt.DateTime(year=int(first), month=1, date=1)),
+    )
+    dots = base.mark_point(filled=True, opacity=1, stroke="#000000", strokeWidth=0.6).encode(
+        size=alt.condition(alt.datum[F["source_kind"]] == SOURCE_KINDS["primary"], alt.value(130), alt.value(60)),
+        x=alt.X(f"{F['when']}:T", scale=x_scale, title="Year",
+                axis=alt.Axis(format="%Y", tickCount="year", orient="bottom", labelAngle=0, labelFontSize=TEXT_SIZE,
+                              titleFontSize=TEXT_SIZE + 1, labelOverlap=True, grid=False)),
+        color=alt.Color(f"{F['lane']}:N", sort=lanes, scale=alt.Scale(domain=lanes, range=PALETTE[: len(lanes)]),
+                        title="Category", legend=alt.Legend(columns=3, labelLimit=260, labelFontSize=TEXT_SIZE, titleFontSize=TEXT_SIZE + 1,
+                                                            symbolStrokeColor="#000000", symbolStrokeWidth=0.6)),
+        shape=alt.Shape(f"{F['source_kind']}:N", title="Event rests on",
+                        scale=alt.Scale(domain=list(SOURCE_KINDS.values()), range=["diamond", "circle"]),
+                        legend=alt.Legend(labelLimit=260, labelFontSize=TEXT_SIZE, titleFontSize=TEXT_SIZE + 1, symbolFillColor="#777777",
+                                          symbolStrokeColor="#000000", symbolSize=90, direction="vertical")),
+        tooltip=tooltip,
+    )
+    right = alt.layer(guides, dots).resolve_axis(x="independent").properties(width=PLOT_WIDTH, height=height)
+    chart = alt.hconcat(left, right, data=data.rename(columns=F), spacing=4).resolve_scale(y="shared")
     return publish(
         chart,
-        title=title or "India–Japan economic security: what happened, when",
-        subtitle=f"{len(data)} sourced events by category, {first[:4]}–{last[:4]}; hover for details",
+        title=title or f"India–Japan economic security: {len(data)} events, {first}–{last}",
+        subtitle=(
+            f"One row per event, oldest first, dated as published (year, month or day); "
+            f"{n_primary} of {len(data)} rest on an official page"
+        ),
         source=source,
         description=(
-            f"Timeline of {len(data)} dated events from {first} to {last} in {len(lanes)} categories: "
-            + ", ".join(f"{lane.lower()} ({(data['lane'] == lane).sum()})" for lane in lanes) + "."
+            f"Timeline of {len(data)} dated events from {data['date'].iloc[0]} to {data['date'].iloc[-1]}, one labelled row per "
+            f"event, in {len(lanes)} categories: "
+            + ", ".join(f"{lane.lower()} ({(data['lane'] == lane).sum()})" for lane in lanes)
+            + f". {n_primary} events rest on an official page, {len(data) - n_primary} on news or other reports."
         ),
         csv_name="partnership-events",
     )

@@ -53,8 +53,17 @@ class Partnership:
     lists_source: str
 
 
+#: How the tables name an event's source type.
+SOURCE_TYPE_TEXT = {"primary": "Primary (official page)", "secondary": "Secondary (report)"}
+
+
 def milestone_table(events: pd.DataFrame) -> pd.DataFrame:
-    """One row per (milestone, matching event): ``milestone``, ``date``, ``event``, ``source_title``, ``source_url``."""
+    """One row per (milestone, matching event).
+
+    Columns ``milestone``, ``date``, ``event``, ``source_type`` (as :data:`SOURCE_TYPE_TEXT`),
+    ``source_title``/``source_url`` (the official page where there is one, else the
+    compilation's source: ``best_title``/``best_url`` of :func:`analysis.data.load_events`).
+    """
     rows = []
     for label, pattern in MILESTONES:
         hits = events[events["event"].str.contains(pattern, regex=True)]
@@ -62,7 +71,8 @@ def milestone_table(events: pd.DataFrame) -> pd.DataFrame:
             raise ParameterError(f"events data has no event for milestone {label!r} (pattern {pattern!r})")
         for hit in hits.itertuples():
             rows.append({"milestone": label, "date": hit.date, "event": hit.event,
-                         "source_title": hit.source_title, "source_url": hit.source_url})
+                         "source_type": SOURCE_TYPE_TEXT[hit.source_type],
+                         "source_title": hit.best_title, "source_url": hit.best_url})
     return pd.DataFrame(rows)
 
 
@@ -110,7 +120,7 @@ def lists_overlap(lists: pd.DataFrame) -> pd.DataFrame:
 
 def _source_of(frame_name: str) -> str:
     return {
-        "events": "Sourced events compiled from public reports, one source per event (data/raw/partnership/events.csv)",
+        "events": "Events compiled from public reports, one source per event, with the official pages found by the econsec source check",
         "frameworks": "Framework memberships compiled from public reports (data/raw/partnership/frameworks.csv)",
         "lists": "India Ministry of Mines (2023) and Japan's rare-metal list, via data/raw/partnership/critical_mineral_lists.csv",
     }[frame_name]
@@ -154,9 +164,12 @@ def partnership(as_of: str = "2025-12-31") -> Partnership:
         parts = [f"{row.mineral.lower()} ({fmt_tonnes(row.india_reserves_t)}, {fmt_share(row.india_reserves_share, 1)} of world reserves)"
                  for row in india_reserves.itertuples()]
         findings.append(f"Of the minerals on both lists, India holds reported reserves of {join_names(parts)}.")
+    n_primary = int((events["source_type"] == "primary").sum())
     caveats = [
-        "Events come mostly from news reports and trade press that reproduce official statements; official "
-        "government pages were largely unavailable when the file was compiled (see data/raw/partnership/SOURCES.md).",
+        f"{n_primary} of the {len(events)} events rest on an official government page; for the other "
+        f"{len(events) - n_primary} no official page could be found, and they rest on news agencies, law firms or trade "
+        "press, many of which reproduce official statements. The timeline and the events table mark each event as "
+        "primary or secondary.",
         "Dates known only to the month or year are drawn at the first day of that month or year.",
         "Japan's list is its 31 prioritised rare-metal types (2009 strategy); the current 34-mineral JOGMEC "
         "stockpiling list could not be sourced in full.",
@@ -196,12 +209,14 @@ def complementarity_display(comp: pd.DataFrame) -> pd.DataFrame:
 
 
 def events_table(events: pd.DataFrame) -> pd.DataFrame:
-    """Chronological display table: date as published, category, event, source title and URL."""
+    """Chronological display table: date as published, category, event, source type and the
+    source, linked: the official page where one was found, else the compilation's report."""
     return pd.DataFrame({
         "Date": events["date"],
         "Category": events["category"],
         "Event": events["event"],
-        "Source": events["source_title"],
-        "source_url": events["source_url"],
+        "Source type": events["source_type"].map(SOURCE_TYPE_TEXT),
+        "Source": events["best_title"],
+        "source_url": events["best_url"],
     })
 
