@@ -3,7 +3,7 @@
 :func:`check_parameters` is called by each notebook's ``parameters`` cell. It checks the values
 against the same schema as ``econsec build`` — the notebook's ``[notebooks.<id>.parameters]`` in
 ``publications.toml``: declared type, ``min``/``max`` and ``domain`` (values drawn from the data,
-:mod:`analysis.build.domains`) — through the same functions (:func:`analysis.build.params.validate_set`),
+:mod:`analysis.engine.domains`) — through the same functions (:func:`analysis.engine.params.validate_set`),
 so a misspelt ``mineral = "Litium"`` stops at that cell with the CLI's one line::
 
     ParameterError: notebook mineral_profile (parameters cell): unknown mineral 'Litium' — did you mean 'Lithium'? valid: …
@@ -42,9 +42,9 @@ def check_parameters(notebook: str, **values: Any) -> None:
     if os.environ.get("ECONSEC_BUILD") == "1":
         return None
     caller = sys._getframe(1).f_globals if not values else {}
-    from analysis.build.domains import DomainCache
-    from analysis.build.params import validate_set
-    from analysis.build.publications import load_matrix
+    from analysis.engine.domains import DomainCache
+    from analysis.engine.params import validate_set
+    from analysis.engine.publications import load_matrix
     from analysis.errors import ParameterError
     from analysis.paths import project_root
 

@@ -5,7 +5,7 @@ notebooks, real data, real ``publications.toml`` schema) that already holds two 
 lithium and cobalt (HTML, PDF, executed notebook, index). It asserts the documented exit code
 (0 done, 1 a report failed, 2 usage or input error), one clear line naming what is wrong, no
 traceback, no temporary file left behind, and that the reports built before are untouched.
-(:mod:`tests.build` checks the engine itself on fixture notebooks; this is the user's view.)
+(:mod:`tests.engine` checks the engine itself on fixture notebooks; this is the user's view.)
 """
 
 from __future__ import annotations

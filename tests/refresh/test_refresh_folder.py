@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .refresh_helpers import REAL_DATA, assert_no_staging_left, assert_package_valid, tree_digest
+from tests.support.refresh import REAL_DATA, assert_no_staging_left, assert_package_valid, tree_digest
 
 from analysis.cli import main
 
