@@ -48,12 +48,13 @@ def check_parameters(notebook: str, **values: Any) -> None:
     from analysis.errors import ParameterError
     from analysis.paths import project_root
 
-    spec = load_matrix(project_root()).notebook(notebook)
+    matrix = load_matrix(project_root())
+    spec = matrix.notebook(notebook)
     where = f"notebook {spec.id} (parameters cell)"
     if not values:
         values = {name: caller[name] for name in spec.parameters if name in caller}
     missing = [name for name in spec.parameters if name not in values]
     if missing:
         raise ParameterError(f"{where}: parameter(s) {', '.join(map(repr, missing))} not set before check_parameters()")
-    validate_set(spec.parameters, values, where, DomainCache(None, ""), spec.id)
+    validate_set(spec.parameters, values, where, DomainCache(None, "", matrix.domains), spec.id)
     return None

@@ -140,6 +140,23 @@ def hostile_events_row() -> str:
     return buffer.getvalue()
 
 
+def hostile_sources_row() -> str:
+    """The sourcing row (``partnership-event-sources.csv``) that the hostile event needs; its
+    timeline label carries markup too."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow([
+        "2024-03-01",
+        f"Hostile summit {HOSTILE_SCRIPT}",
+        "<i>Hostile</i> <b>label</b>",
+        "secondary",
+        "",
+        "",
+        "2026-12-02",
+        "test row",
+    ])
+    return buffer.getvalue()
+
+
 @pytest.fixture(scope="session")
 def hostile_project(tmp_path_factory) -> TempProject:
     """The partnership report built from an events.csv with ``<script>`` and ``onerror`` text.
@@ -153,6 +170,9 @@ def hostile_project(tmp_path_factory) -> TempProject:
     events.write_text(text.rstrip("\n") + "\n" + hostile_events_row(), encoding="utf-8")
     name = next(r["name"] for r in _resources(project) if r["path"].endswith("partnership/events.csv"))
     project.record_hash(name)
+    sources = project.data / "curated" / "partnership-event-sources.csv"
+    sources.write_text(sources.read_text(encoding="utf-8").rstrip("\n") + "\n" + hostile_sources_row(), encoding="utf-8")
+    project.record_hash(next(r["name"] for r in _resources(project) if r["path"].endswith("partnership-event-sources.csv")))
     result = project.build("--format", "html,pdf", timeout=600)
     assert result.returncode == 0, f"the hostile-text build failed:\n{result.stdout}\n{result.stderr}"
     return project

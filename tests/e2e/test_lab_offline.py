@@ -11,6 +11,7 @@ Altair's default renderer instead this reads: 7 charts sent, 0 drawn, 12 CDN req
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import shutil
 import socket
@@ -23,9 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.browser import CHROMIUM_FLAGS, chromium_path
+from tests.support.browser import CHROMIUM_FLAGS, chromium_path
 from tests.e2e.conftest import require_tool
-from tests.e2e.project import REPO
+from tests.support.project import REPO
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -128,61 +129,69 @@ def test_run_all_draws_every_chart_with_the_network_blocked(lab):
     base, token, home = lab
     blocked: list[str] = []
     problems: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path(), headless=True, args=FLAGS,
-                                     env={**os.environ, "HOME": str(home)})
-        try:
-            context = browser.new_context(viewport={"width": 1300, "height": 1000}, service_workers="block")
-
-            def on_route(route) -> None:
-                if route.request.url.startswith(base + "/"):
-                    route.continue_()
-                else:
-                    blocked.append(route.request.url)
-                    route.abort("blockedbyclient")
-
-            context.route("**/*", on_route)
-            page = context.new_page()
-            page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-            page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-            page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}", wait_until="load", timeout=30000)
-            page.wait_for_function(f"() => {{ const s = ({_NOTEBOOK_STATE})(); return s && s.kernel === 'idle'; }}",
-                                   timeout=30000)
-            page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-            page.wait_for_function(
-                f"() => {{ const s = ({_NOTEBOOK_STATE})();"
-                " return s && (s.errors.length > 0 || (s.run === s.code && s.kernel === 'idle')); }",
-                timeout=40000, polling=250,
-            )
-            state = page.evaluate(_NOTEBOOK_STATE)
-            assert not state["errors"], state["errors"]
-            sent = state["sent"]
-            try:  # every chart the kernel sent either drawn or given up on
-                page.wait_for_function(
-                    f"() => {{ const d = ({_DRAWN})(); return d.drawn + d.failed >= {sent}; }}", timeout=20000)
-            except Exception:  # noqa: BLE001 - reported by the counts below
-                pass
-            drawn = page.evaluate(_DRAWN)
-            drawn["texts"] = page.eval_on_selector_all(
-                ".jp-OutputArea-output", "vs => vs.map(v => v.textContent.slice(0, 120))")
-            shot = home / "lab.png"
-            if drawn["views"]:
-                page.locator(".jp-OutputArea-output .econsec-chart-view, .jp-OutputArea-output [id^=altair-viz-]").first.scroll_into_view_if_needed()
-            page.screenshot(path=str(shot), full_page=False)
-            # Saved and reopened (page reload): the outputs come from the file, which Jupyter
-            # signed when it saved it, so they are trusted and the saved bundle draws them again.
-            page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
-            page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=10000)
-            page.reload(wait_until="load")
-            page.wait_for_function(f"() => {{ const s = ({_NOTEBOOK_STATE})(); return s && s.code > 0; }}", timeout=30000)
+    def drive():
+        # Playwright's sync API refuses to run where an asyncio loop is running, and an
+        # earlier in-process kernel test (nbclient) may leave one on this thread: a fresh
+        # thread has none.
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium_path(), headless=True, args=FLAGS,
+                                         env={**os.environ, "HOME": str(home)})
             try:
+                context = browser.new_context(viewport={"width": 1300, "height": 1000}, service_workers="block")
+
+                def on_route(route) -> None:
+                    if route.request.url.startswith(base + "/"):
+                        route.continue_()
+                    else:
+                        blocked.append(route.request.url)
+                        route.abort("blockedbyclient")
+
+                context.route("**/*", on_route)
+                page = context.new_page()
+                page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+                page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+                page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}", wait_until="load", timeout=30000)
+                page.wait_for_function(f"() => {{ const s = ({_NOTEBOOK_STATE})(); return s && s.kernel === 'idle'; }}",
+                                       timeout=30000)
+                page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
                 page.wait_for_function(
-                    f"() => {{ const d = ({_DRAWN})(); return d.drawn + d.failed >= {sent}; }}", timeout=20000)
-            except Exception:  # noqa: BLE001 - reported by the counts below
-                pass
-            reopened = page.evaluate(_DRAWN)
-        finally:
-            browser.close()
+                    f"() => {{ const s = ({_NOTEBOOK_STATE})();"
+                    " return s && (s.errors.length > 0 || (s.run === s.code && s.kernel === 'idle')); }",
+                    timeout=40000, polling=250,
+                )
+                state = page.evaluate(_NOTEBOOK_STATE)
+                assert not state["errors"], state["errors"]
+                sent = state["sent"]
+                try:  # every chart the kernel sent either drawn or given up on
+                    page.wait_for_function(
+                        f"() => {{ const d = ({_DRAWN})(); return d.drawn + d.failed >= {sent}; }}", timeout=20000)
+                except Exception:  # noqa: BLE001 - reported by the counts below
+                    pass
+                drawn = page.evaluate(_DRAWN)
+                drawn["texts"] = page.eval_on_selector_all(
+                    ".jp-OutputArea-output", "vs => vs.map(v => v.textContent.slice(0, 120))")
+                shot = home / "lab.png"
+                if drawn["views"]:
+                    page.locator(".jp-OutputArea-output .econsec-chart-view, .jp-OutputArea-output [id^=altair-viz-]").first.scroll_into_view_if_needed()
+                page.screenshot(path=str(shot), full_page=False)
+                # Saved and reopened (page reload): the outputs come from the file, which Jupyter
+                # signed when it saved it, so they are trusted and the saved bundle draws them again.
+                page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+                page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=10000)
+                page.reload(wait_until="load")
+                page.wait_for_function(f"() => {{ const s = ({_NOTEBOOK_STATE})(); return s && s.code > 0; }}", timeout=30000)
+                try:
+                    page.wait_for_function(
+                        f"() => {{ const d = ({_DRAWN})(); return d.drawn + d.failed >= {sent}; }}", timeout=20000)
+                except Exception:  # noqa: BLE001 - reported by the counts below
+                    pass
+                reopened = page.evaluate(_DRAWN)
+            finally:
+                browser.close()
+        return sent, drawn, reopened, shot
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        sent, drawn, reopened, shot = pool.submit(drive).result()
     print(f"charts sent {sent}, drawn {drawn['drawn']}, failed {drawn['failed']}; reopened: drawn {reopened['drawn']};"
           f" blocked {len(blocked)} requests")
     assert sent >= 5, f"mineral_profile shows at least 5 charts for rare earths, the kernel sent {sent}"

@@ -108,10 +108,15 @@ def test_data_dependencies_are_recorded(built):
     from analysis.engine.cache import read_entry
 
     project, _ = built
-    assert set(read_entry(project, "charts-lithium")["deps"]) == {
-        "usgs-mcs-2025-world",
-        "usgs-mcs-2024-rare-earths",
-        # load_usgs discovers editions by kind: a new resource of either kind rebuilds the report
+    package = json.loads((project.root / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    editions = {
+        r["name"] for r in package["resources"]
+        if r.get("econsec", {}).get("kind") in ("usgs-mcs-world", "usgs-mcs-commodity-world")
+    }
+    assert "usgs-mcs-2025-world" in editions and "usgs-mcs-2023-cobalt" in editions
+    # load_usgs reads every MCS edition and discovers them by kind: a new resource of either
+    # kind rebuilds the report; nothing else (trade, events, governance) is a dependency
+    assert set(read_entry(project, "charts-lithium")["deps"]) == editions | {
         "kind:usgs-mcs-world",
         "kind:usgs-mcs-commodity-world",
     }

@@ -7,7 +7,7 @@ import pytest
 
 from analysis.errors import ParameterError
 from analysis.notebook import check_parameters
-from tests.e2e.project import REPO
+from tests.support.project import REPO
 
 
 def test_misspelt_mineral_names_the_closest_and_the_valid_ones(monkeypatch):

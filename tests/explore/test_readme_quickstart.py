@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.e2e.project import REPO
+from tests.support.project import REPO
 
 pytestmark = pytest.mark.slow
 

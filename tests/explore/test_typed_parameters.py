@@ -7,7 +7,7 @@ import tomllib
 import papermill
 import pytest
 
-from tests.e2e.project import REPO
+from tests.support.project import REPO
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 SCHEMA = tomllib.loads((REPO / "publications.toml").read_text(encoding="utf-8"))["notebooks"]
