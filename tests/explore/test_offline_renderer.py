@@ -19,7 +19,18 @@ SPEC = {"$schema": alt.SCHEMA_URL, "description": "Test </script> chart", "mark"
 
 @pytest.fixture()
 def fresh_session(monkeypatch):
-    monkeypatch.setitem(offline._STATE, "sent", False)
+    monkeypatch.setattr(offline, "_STATE", {"sent": False, "cell": None, "count": None})
+
+
+def test_bundle_again_when_the_cell_holding_it_runs_again(fresh_session, monkeypatch):
+    execution = {"now": ("cell-a", 4)}
+    monkeypatch.setattr(offline, "_execution", lambda: execution["now"])
+    assert "window.vegaEmbed=" in offline.render(SPEC)["text/html"]
+    assert "window.vegaEmbed=" not in offline.render(SPEC)["text/html"]  # same cell, same run
+    execution["now"] = ("cell-b", 5)
+    assert "window.vegaEmbed=" not in offline.render(SPEC)["text/html"]  # another cell
+    execution["now"] = ("cell-a", 9)
+    assert "window.vegaEmbed=" in offline.render(SPEC)["text/html"]  # cell-a re-run replaces its output
 
 
 def test_bundle_once_per_session_then_small_snippets(fresh_session):

@@ -20,9 +20,13 @@ Front-end behaviour:
   outputs the kernel produced in this session are; a saved notebook reopened by the user who
   saved it is (Jupyter signs what it saves). An untrusted notebook shows each chart's placeholder
   text instead (File ▸ Trust Notebook, or re-run the cells).
-* The bundle lives in the output of the first chart shown in the session. Clearing that output
-  and reloading the page leaves the other charts waiting: their placeholder says so; restarting
-  the kernel (or :func:`resend_bundle`) sends it again with the next chart.
+* The bundle lives in the output of the first chart shown in the session. When the cell holding
+  it runs again (Run All twice, or re-running that cell), its output is replaced, so the bundle
+  is sent again with that cell's first chart: a notebook saved after any sequence of runs still
+  carries it. The cell is told apart by the ``cellId`` JupyterLab, Notebook 7 and VS Code put in
+  each execute request's metadata, and the run by the request's message id. Clearing that output
+  by hand and reloading the page leaves the other charts waiting: their placeholder says so;
+  restarting the kernel (or :func:`resend_bundle`) sends it again with the next chart.
 * Build kernels (``ECONSEC_BUILD=1``) use the plain MIME renderer ``econsec`` instead (see
   :mod:`analysis.charts.theme`): the build engine reads specs, not HTML.
 
@@ -47,7 +51,8 @@ VEGALITE_MINOR = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 WAIT_MS = 15000
 EMBED_OPTIONS = {"renderer": "svg", "actions": {"export": True, "source": False, "compiled": False, "editor": False}}
 
-_STATE = {"sent": False}
+#: Whether this kernel sent the bundle, and from which cell (``cellId``) and run (message id).
+_STATE: dict[str, Any] = {"sent": False, "cell": None, "count": None}
 _BUNDLE: list[str] = []
 
 
@@ -78,6 +83,19 @@ def bundle_script() -> str:
             f"if (!window.vegaEmbed) {{ (function () {{\n{_code_for_script(code)}\n}})(); }}</script>"
         )
     return _BUNDLE[0]
+
+
+def _execution() -> tuple[str | None, str | None]:
+    """The running cell's ``cellId`` and its execute request's message id (``None`` outside a kernel)."""
+    try:
+        from IPython import get_ipython
+
+        kernel = getattr(get_ipython(), "kernel", None)
+        parent = kernel.get_parent("shell") if kernel is not None else {}
+    except Exception:  # noqa: BLE001 - no kernel, or an old ipykernel: once per session then
+        return None, None
+    parent = parent or {}
+    return (parent.get("metadata") or {}).get("cellId"), (parent.get("header") or {}).get("msg_id")
 
 
 def resend_bundle() -> None:
@@ -123,9 +141,11 @@ def chart_html(spec: dict[str, Any]) -> str:
 def render(spec: dict[str, Any], **_: Any) -> dict[str, str]:
     """Altair renderer: ``text/html`` (bundle with the session's first chart) + ``text/plain``."""
     parts = []
-    if not _STATE["sent"]:
+    cell, run = _execution()
+    rerun_of_bundle_cell = cell is not None and cell == _STATE["cell"] and run != _STATE["count"]
+    if not _STATE["sent"] or rerun_of_bundle_cell:
         parts.append(bundle_script())
-        _STATE["sent"] = True
+        _STATE.update(sent=True, cell=cell, count=run)
     parts.append(chart_html(spec))
     title = spec.get("description") or "chart"
     return {"text/html": "\n".join(parts), "text/plain": f"<Vega-Lite chart: {title}>"}
