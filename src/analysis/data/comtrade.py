@@ -43,6 +43,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis.data.countries import comtrade_code_to_iso3, harmonise_codes
+from analysis.data.frame_cache import read_cached
 from analysis.data.minerals import mineral_of_hs
 from analysis.data.package import check_resource, econsec_properties, read_datapackage, resources_of_kind
 from analysis.data.validation import read_csv_text, require_columns, to_number, validate
@@ -242,19 +243,19 @@ def read_shifted_header_csv(path: str | Path, source: str) -> pd.DataFrame:
 
 def load_quad_imports(package_path: str | Path | None = None) -> pd.DataFrame:
     """India, Japan, Australia, USA imports of HS 2504, 2822, 282520 from World and China, 2019–2024."""
-    world = read_comtrade_xlsx(check_resource(QUAD_WORLD_RESOURCE, package_path), QUAD_WORLD_RESOURCE)
-    china = read_comtrade_xlsx(check_resource(QUAD_CHINA_RESOURCE, package_path), QUAD_CHINA_RESOURCE)
+    world = read_cached(read_comtrade_xlsx, check_resource(QUAD_WORLD_RESOURCE, package_path), QUAD_WORLD_RESOURCE)
+    china = read_cached(read_comtrade_xlsx, check_resource(QUAD_CHINA_RESOURCE, package_path), QUAD_CHINA_RESOURCE)
     return pd.concat([world, china], ignore_index=True)
 
 
 def load_all_reporters_2023(package_path: str | Path | None = None) -> pd.DataFrame:
     """All reporters' 2023 imports and exports (partner World) of ~42 critical-mineral HS codes."""
-    return read_shifted_header_csv(check_resource(ALL_REPORTERS_2023_RESOURCE, package_path), ALL_REPORTERS_2023_RESOURCE)
+    return read_cached(read_shifted_header_csv, check_resource(ALL_REPORTERS_2023_RESOURCE, package_path), ALL_REPORTERS_2023_RESOURCE)
 
 
 def load_nickel_by_partner(package_path: str | Path | None = None) -> pd.DataFrame:
     """Nickel ores (260400, 2000–2024) and mattes (750110, 2000–2014) by partner, all reporters."""
-    return read_comtrade_csv(check_resource(NICKEL_RESOURCE, package_path), NICKEL_RESOURCE)
+    return read_cached(read_comtrade_csv, check_resource(NICKEL_RESOURCE, package_path), NICKEL_RESOURCE)
 
 
 #: ``econsec.kind`` of annual Comtrade extracts shipped with the package; ``econsec.reader``
@@ -298,7 +299,7 @@ def read_trade_resource(entry: dict, package_path: str | Path | None = None) -> 
             package_path or "datapackage.json",
             f"resource {entry['name']!r} has econsec.reader {reader!r}; valid: {', '.join(READERS)}",
         )
-    return READERS[reader](check_resource(entry["name"], package_path), entry["name"])
+    return read_cached(READERS[reader], check_resource(entry["name"], package_path), entry["name"])
 
 
 def load_comtrade_pulls(package_path: str | Path | None = None) -> pd.DataFrame:

@@ -52,6 +52,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis.data.countries import harmonise_names
+from analysis.data.frame_cache import read_cached
 from analysis.data.package import check_resource
 from analysis.data.validation import validate
 from analysis.errors import DataFileError
@@ -371,4 +372,4 @@ def read_iea_supply(path: str | Path, *, sheet: str = SUPPLY_SHEET, source: str 
 
 def load_iea_supply() -> pd.DataFrame:
     """The package's IEA workbook, read with :func:`read_iea_supply` after its sha256 check."""
-    return read_iea_supply(check_resource(SUPPLY_RESOURCE))
+    return read_cached(read_iea_supply, check_resource(SUPPLY_RESOURCE))

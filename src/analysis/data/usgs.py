@@ -63,6 +63,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis.data.countries import harmonise_names
+from analysis.data.frame_cache import cached, read_cached
 from analysis.data.minerals import commodity_name
 from analysis.data.package import check_resource, econsec_properties, read_datapackage, resources_of_kind
 from analysis.data.validation import read_csv_text, require_columns, validate
@@ -664,7 +665,7 @@ def read_mcs_commodity_world(path: str | Path, edition: int | None = None, *, ch
 
 def load_mcs_2025() -> pd.DataFrame:
     """MCS 2025 world data from the data package (hash-checked)."""
-    return read_mcs_world(check_resource(MCS_2025_RESOURCE))
+    return read_cached(read_mcs_world, check_resource(MCS_2025_RESOURCE))
 
 
 def load_mcs_2024_rare_earths() -> pd.DataFrame:
@@ -802,12 +803,17 @@ def load_usgs(package_path: str | Path | None = None) -> pd.DataFrame:
             package_path or "datapackage.json",
             "no USGS Mineral Commodity Summaries table in the data package; add one with `econsec data import-mcs PATH`",
         )
-    frames, paths = [], []
     descriptor = read_datapackage(package_path)
-    for entry in entries:
-        path = check_resource(entry["name"], package_path, package=descriptor)
+    paths = [check_resource(entry["name"], package_path, package=descriptor) for entry in entries]
+    kinds = [(entry["name"], econsec_properties(entry)["kind"], econsec_properties(entry).get("edition")) for entry in entries]
+    return cached("usgs.load_usgs", paths, lambda: _combine_editions(entries, paths), kinds)
+
+
+def _combine_editions(entries: list[dict], paths: list[Path]) -> pd.DataFrame:
+    """Read the (hash-checked) MCS files, check each edition, combine them (newest wins)."""
+    frames = []
+    for entry, path in zip(entries, paths):
         frame = _UNCHECKED_READERS[econsec_properties(entry)["kind"]](path)
-        paths.append(path)
         edition = econsec_properties(entry).get("edition")
         if edition is not None and set(frame["edition"]) != {int(edition)}:
             raise DataFileError(

@@ -23,6 +23,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis.data.countries import harmonise_codes
+from analysis.data.frame_cache import read_cached
 from analysis.data.package import check_resource, econsec_properties, read_datapackage, resources_of_kind
 from analysis.data.validation import read_csv_text, require_columns, to_number, validate
 from analysis.errors import DataFileError, ParameterError
@@ -97,7 +98,7 @@ def load_political_stability(package_path: str | Path | None = None) -> pd.DataF
 
 
 def load_wgi(package_path: str | Path | None = None) -> pd.DataFrame:
-    return read_wgi(check_resource(WGI_RESOURCE, package_path))
+    return read_cached(read_wgi, check_resource(WGI_RESOURCE, package_path))
 
 
 # --- WGI pulled from the World Bank API, and governance scores for risk indicators -------------

@@ -62,6 +62,8 @@ def kernel_settings(project: Project, inputs: BuildInputs, reports: Sequence[Rep
         SOURCE_DATE_EPOCH=str(inputs.epoch),
         PYTHONHASHSEED="0",
         IPYTHONDIR=str(project.cache / "ipython"),
+        # analysis.data.frame_cache: each data file parsed once per build, not once per kernel
+        ECONSEC_FRAME_CACHE=str(project.cache / "frames"),
         PYDEVD_DISABLE_FILE_VALIDATION="1",
     )
     cwds = {str(r.notebook.path.parent) for r in reports}
