@@ -22,7 +22,7 @@ import os
 import sys
 from typing import Any
 
-__all__ = ["check_parameters"]
+__all__ = ["check_parameters", "report_title"]
 
 
 def check_parameters(notebook: str, **values: Any) -> None:
@@ -58,3 +58,20 @@ def check_parameters(notebook: str, **values: Any) -> None:
         raise ParameterError(f"{where}: parameter(s) {', '.join(map(repr, missing))} not set before check_parameters()")
     validate_set(spec.parameters, values, where, DomainCache(None, "", matrix.domains), spec.id)
     return None
+
+
+def report_title(notebook: str, **values: Any) -> str:
+    """The report's title as ``publications.toml`` declares it, its ``{param}`` placeholders filled.
+
+    The toml title is the only title: the index page, the feed and the report's own heading all
+    come from it. ``values`` are the parameters by name; when none are given they are read from
+    the caller's (the notebook's) global namespace, as :func:`check_parameters` does.
+    """
+    caller = sys._getframe(1).f_globals if not values else {}
+    from analysis.engine.publications import load_matrix
+    from analysis.paths import project_root
+
+    spec = load_matrix(project_root()).notebook(notebook)
+    if not values:
+        values = {name: caller[name] for name in spec.parameters if name in caller}
+    return spec.title.format(**values)

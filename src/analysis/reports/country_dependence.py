@@ -78,7 +78,6 @@ class CountryDependence:
     year: int
     window_months: int
     window_caption: str
-    title: str
     standfirst: str
     first_year: int
     latest_year: int
@@ -611,7 +610,6 @@ def country_dependence(country: str = "India", year: int = 2024) -> CountryDepen
             *bloc_notes,
         ],
     }
-    title = f"{country}: dependence on China for critical minerals"
     standfirst = (
         f"China's share of {country}'s imports {first_year}–{latest_year}, the shock after China's export controls, "
         f"supply risk of {count_noun(len(PRIORITY_MINERALS), 'priority mineral')} in {year} and what partners could supply"
@@ -623,7 +621,6 @@ def country_dependence(country: str = "India", year: int = 2024) -> CountryDepen
         window_months=WINDOW_MONTHS,
         window_caption=(f"Monthly average of China's reported exports to {country}, {count_noun(WINDOW_MONTHS, 'month')} "
                         "before and after each event"),
-        title=title,
         standfirst=standfirst,
         first_year=first_year,
         latest_year=latest_year,

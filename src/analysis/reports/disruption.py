@@ -54,7 +54,6 @@ class DisruptionScenario:
     measure: str
     measure_label: str
     unit_note: str
-    title: str
     standfirst: str
     #: India and Japan as partners (the default of :func:`analysis.indicators.scenarios.disruption`)
     result: Disruption
@@ -445,7 +444,6 @@ def disruption_scenario(
         measure=s.measure,
         measure_label=s.label,
         unit_note=unit_note(s.series.usgs_type, mineral),
-        title=f"If {supplier} cut {mineral.lower()} supply: a disruption scenario",
         standfirst=(
             f"A {fmt_share(cut)} cut in {supplier}'s {s.year} {s.label} of {mineral.lower()}, cover from India and Japan, "
             f"the Quad and MSP partners with a {fmt_share(expansion)} expansion, and who is exposed"
