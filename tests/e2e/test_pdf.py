@@ -93,3 +93,34 @@ def test_checks_see_a_blank_page_and_missing_text(tmp_path, poppler):
     facts = pdf_facts(pdf)
     assert len(facts.ink) == 2 and facts.ink[0] > 0 and facts.ink[1] == 0.0
     assert missing_in(facts.text, ["only this", "Sources"]) == ["Sources"]
+
+
+#: a page under both of these holds a footer line or a sentence, not content worth a page
+MIN_BODY_WORDS = 40
+MIN_INK_PERCENT = 3.0
+
+
+def near_empty_pages(facts) -> list[str]:
+    running = running_head(facts.pages)
+    found = []
+    for number, (page, ink) in enumerate(zip(facts.pages, facts.ink), start=1):
+        words = sum(len(line.split()) for line in body_lines(page, running))
+        if words < MIN_BODY_WORDS and ink < MIN_INK_PERCENT:
+            found.append(f"page {number}: {words} words, {ink:.1f}% ink")
+    return found
+
+
+def test_no_near_empty_page(pdf, report_stem, known_bug):
+    known_bug("pdf-near-empty", report_stem)
+    _, facts = pdf
+    assert near_empty_pages(facts) == []
+
+
+def test_the_near_empty_check_sees_a_stub_page(tmp_path, poppler):
+    import weasyprint
+
+    pdf = tmp_path / "stub.pdf"
+    body = " ".join(["A sentence of real report text that fills the page."] * 30)
+    weasyprint.HTML(string=f"<title>T</title><p>{body}</p><p style='break-before: page'>Only one sentence.</p>").write_pdf(pdf)
+    pages = near_empty_pages(pdf_facts(pdf))
+    assert len(pages) == 1 and pages[0].startswith("page 2")

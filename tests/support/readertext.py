@@ -1,0 +1,167 @@
+"""What a reader reads in a report, and the classes of slip a careful editor would strike.
+
+:func:`reader_text` gives a report page's visible prose (scripts, styles and the sources
+section left out — source entries legitimately name repositories and files).
+:func:`prose_problems` lists wrong plurals, doubled full stops and build-tool jargon (file
+paths, command names, code column names). :func:`chart_label_problems` lists charts whose
+title and subtitle state no year or no unit. :func:`small_pdf_words` lists words a PDF prints
+under a point size.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+from tests.support.pdfcheck import spec_title, squash
+
+
+class _Visible(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.specs: list[dict] = []
+        self._hidden = 0
+        self._spec: list[str] | None = None
+        self._heading: list[str] | None = None
+        self.stopped = False
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "script" and "econsec-chart-spec" in classes:
+            self._spec = []
+        elif tag in ("script", "style", "noscript", "template"):
+            self._hidden += 1
+        elif tag == "h2":
+            self._heading = []
+        if tag in ("p", "li", "div", "tr", "td", "th", "h1", "h2", "h3", "br", "caption"):
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._spec is not None:
+            self.specs.append(json.loads("".join(self._spec)))
+            self._spec = None
+        elif tag in ("script", "style", "noscript", "template") and self._hidden:
+            self._hidden -= 1
+        elif tag == "h2" and self._heading is not None:
+            if squash("".join(self._heading)) in ("Sources", "Appendix: data"):
+                self.stopped = True
+            self._heading = None
+
+    def handle_data(self, data):
+        if self._spec is not None:
+            self._spec.append(data)
+            return
+        if self._heading is not None:
+            self._heading.append(data)
+        if not self._hidden and not self.stopped:
+            self.parts.append(data)
+
+
+def _parse(html_path: Path) -> _Visible:
+    parser = _Visible()
+    parser.feed(html_path.read_text(encoding="utf-8"))
+    return parser
+
+
+def reader_text(html_path: Path) -> str:
+    """Visible prose of a report before its sources section, one line per block element."""
+    text = "".join(_parse(html_path).parts)
+    return "\n".join(squash(line) for line in text.splitlines() if line.strip())
+
+
+def chart_specs(html_path: Path) -> list[dict]:
+    return _parse(html_path).specs
+
+
+#: singular count + plural noun ("1 countries"); "1 t" or "1 %" are not nouns
+_WRONG_PLURAL = re.compile(r"(?<![\d.,])\b1 (?!percent)([a-z]{3,}s)\b")
+_PLURAL_OK = {"tonnes", "billions", "millions", "thousands", "years"}  # "1 years" is still wrong, see below
+_DOUBLED_STOP = re.compile(r"(?<!\.)\.\.(?!\.)|…\.|\.…")
+_JARGON = [
+    (re.compile(r"\b(?:data|reports|notebooks|src)/[\w./-]*"), "file path"),
+    (re.compile(r"\b[\w-]+\.(?:csv|ipynb|py|toml|json|xlsx)\b"), "file name"),
+    (re.compile(r"\b(?:econsec|papermill|pytest|make) [a-z-]+"), "command"),
+    (re.compile(r"\b[a-z]+_[a-z0-9_]+\b"), "code name"),
+    (re.compile(r"\bHHI_\w+|\bt_c\b"), "formula code name"),
+    (re.compile(r"\b(?:data package|datapackage)\b", re.IGNORECASE), "build term"),
+]
+_GRAMMAR = [
+    (re.compile(r"\bas (?:more |less )?\w+ than\b"), "'as … than'"),
+]
+
+
+def prose_problems(text: str) -> list[str]:
+    """Slips in reader text: each as ``kind: 'the words'``."""
+    found: list[str] = []
+    for match in _WRONG_PLURAL.finditer(text):
+        word = match.group(1)
+        if word.endswith("ss") or word in {"this", "gas", "its", "has", "was", "is"}:
+            continue
+        found.append(f"wrong plural: {match.group(0)!r}")
+    for match in _DOUBLED_STOP.finditer(text):
+        found.append(f"doubled full stop: {text[max(0, match.start() - 20):match.end()]!r}")
+    for pattern, kind in _JARGON + _GRAMMAR:
+        for match in pattern.finditer(text):
+            found.append(f"{kind}: {match.group(0)!r}")
+    return found
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+#: words that name a unit or the scale of a number
+_UNIT = re.compile(
+    r"%|\bper ?cent\b|\btonnes?\b|\bkg\b|\bUSD\b|US dollars|\bdollars\b|\bshare\b|\bshares\b|0–1\b|"
+    r"\bindex\b|\bHHI\b|dimensionless|\bratio\b|\bcount\b|\bnumber of\b|\bevents?\b|\brank\b|\bmonths?\b|\bscale\b|\bt\b",
+    re.IGNORECASE,
+)
+
+
+def _subtitle(spec: dict) -> str:
+    meta = ((spec.get("usermeta") or {}).get("econsec") or {})
+    title = spec.get("title")
+    subtitle = meta.get("subtitle") or (title.get("subtitle") if isinstance(title, dict) else "") or ""
+    if isinstance(subtitle, list):
+        subtitle = " ".join(map(str, subtitle))
+    return squash(str(subtitle))
+
+
+def chart_label_problems(spec: dict) -> list[str]:
+    """A chart whose title + subtitle give no year, or no unit, is not citable on its own."""
+    title, subtitle = spec_title(spec), _subtitle(spec)
+    both = f"{title} {subtitle}"
+    problems = []
+    if not _YEAR.search(both):
+        problems.append(f"no year in title/subtitle: {both!r}")
+    if not _UNIT.search(both):
+        problems.append(f"no unit in title/subtitle: {both!r}")
+    return problems
+
+
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+#: a word box is about 1.2 × the font size (ascent + descent)
+_BOX_PER_POINT = 1.2
+
+
+def small_pdf_words(pdf: Path, minimum_pt: float = 6.0) -> list[tuple[int, float, str]]:
+    """(page, estimated point size, word) for words of 3+ characters printed below ``minimum_pt``.
+
+    Rotated words (axis titles) are measured across, not along, their run.
+    """
+    run = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0, f"pdftotext -bbox {pdf.name}: {run.stderr}"
+    small = []
+    for number, page in enumerate(run.stdout.split("<page ")[1:], start=1):
+        for x0, y0, x1, y1, word in _WORD.findall(page):
+            width, height = float(x1) - float(x0), float(y1) - float(y0)
+            word = html.unescape(word)
+            if sum(ch.isalnum() for ch in word) < 3:
+                continue
+            across = width if height > width else height  # a vertical run is a rotated word
+            size = across / _BOX_PER_POINT
+            if size < minimum_pt:
+                small.append((number, round(size, 1), word))
+    return small
