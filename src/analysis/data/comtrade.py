@@ -48,7 +48,6 @@ from analysis.data.minerals import mineral_of_hs
 from analysis.data.package import check_resource, econsec_properties, read_datapackage, resources_of_kind
 from analysis.data.validation import read_csv_text, require_columns, to_number, validate
 from analysis.errors import DataFileError
-from analysis.vocabulary import TRADE_KEY
 
 QUAD_WORLD_RESOURCE = "comtrade-quad-imports-world"
 QUAD_CHINA_RESOURCE = "comtrade-quad-imports-china"
@@ -314,21 +313,11 @@ def load_trade(package_path: str | Path | None = None) -> pd.DataFrame:
 
     The shipped extracts come first, then every pull made with ``econsec data pull-comtrade``
     in retrieval order. The extracts overlap (the 2023 World rows of India and Japan appear in
-    two files, equal to the dollar), and a pull repeats what it re-downloads; use
-    :func:`latest_rows` for one row per reporter × partner × flow × product × year (the most
-    recently added source wins), or the :mod:`analysis.indicators` functions, which pick one
-    source per question.
+    two files, equal to the dollar), and a pull repeats what it re-downloads: the one rule that
+    keeps one row per reporter × partner × flow × product × year is
+    :func:`analysis.indicators.trade.dedupe_trade` (a newer pull wins over the shipped extracts).
     """
     frames = [read_trade_resource(e, package_path) for e in trade_resources(package_path)]
     if not frames:
         raise DataFileError(package_path or "datapackage.json", "no Comtrade table in the data package; add one with `econsec data pull-comtrade`")
     return pd.concat(frames, ignore_index=True)
-
-
-def latest_rows(trade: pd.DataFrame) -> pd.DataFrame:
-    """One row per reporter × partner × flow × HS code × year: the one from the source added last.
-
-    :func:`load_trade` lists sources oldest first, so a pull that re-downloads a year (Comtrade
-    revises recent years) supersedes the shipped extract for that year.
-    """
-    return trade.drop_duplicates(TRADE_KEY, keep="last").reset_index(drop=True)

@@ -8,8 +8,8 @@ computed, never typed:
   **HHI** (lower bound, 0–10 000) of the same series — both from
   :func:`analysis.indicators.concentration.concentration`, only for series whose rows differ;
 * **China's share of imports** of India and Japan, per HS code × year: imports from China ÷
-  imports from the World, from the reporters' own declarations (one row per key, the most
-  recently added source winning — :func:`analysis.data.comtrade.latest_rows`);
+  imports from the World, from the reporters' own declarations (one row per key by the same
+  rule the reports use — :func:`analysis.indicators.trade.dedupe_trade`: a newer pull wins);
 * **series** that only one state has (a new edition's new year, a pull's new products): listed
   with status ``new`` or ``removed``, without recomputing their indicators.
 
@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.data.comtrade import latest_rows
+from analysis.indicators.trade import dedupe_trade
 from analysis.errors import ParameterError
 from analysis.indicators.concentration import MEASURE_LABELS, concentration
 from analysis.vocabulary import PARTNER_ISO3
@@ -57,7 +57,7 @@ def china_import_shares(trade: pd.DataFrame, reporters: tuple[str, ...] = PARTNE
     ``year``, ``china_usd``, ``world_usd``, ``china_share`` (0–1), ``source`` (resource of the
     China row). Uses the reporter's declared imports (CIF, current US$).
     """
-    rows = latest_rows(trade)
+    rows, _notes = dedupe_trade(trade)
     rows = rows[(rows["flow"] == "import") & rows["reporter_iso3"].isin(reporters) & rows["partner_iso3"].isin(["CHN", "WLD"])]
     keys = ["reporter_iso3", "hs_code", "year"]
     china = rows[rows["partner_iso3"] == "CHN"][keys + ["reporter", "hs_description", "mineral", "value_usd", "source"]]

@@ -7,7 +7,7 @@ stored unchanged — every column in the client's order, no row dropped — as C
 ``data/raw/comtrade-pulls/<UTC time>/comtrade-final-annual.csv`` and recorded as resource
 ``comtrade-pull-<UTC time>`` with ``econsec: {kind: "comtrade-pull", query, retrieved,
 client, rows, years}``. :func:`analysis.data.comtrade.load_trade` reads it like the shipped
-extracts (after them, so :func:`analysis.data.comtrade.latest_rows` prefers it).
+extracts (after them, so :func:`analysis.indicators.trade.dedupe_trade` prefers it).
 
 The client prints errors and returns ``None`` instead of raising; this module captures what
 it prints (with the key blanked out) and turns it into one-line :class:`RefreshError` messages.
