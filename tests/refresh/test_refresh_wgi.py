@@ -8,7 +8,7 @@ import statistics
 import pytest
 
 from analysis.cli import main
-from analysis.data.wgi import governance_scores
+from analysis.reports.common import load_governance as governance_scores
 from analysis.errors import ParameterError
 
 from tests.support.refresh import REAL_DATA, WGI_BULK, assert_no_staging_left, assert_package_valid, tree_digest

@@ -26,7 +26,7 @@ from analysis.data.countries import harmonise_codes
 from analysis.data.frame_cache import read_cached
 from analysis.data.package import check_resource, econsec_properties, read_datapackage, resources_of_kind
 from analysis.data.validation import read_csv_text, require_columns, to_number, validate
-from analysis.errors import DataFileError, ParameterError
+from analysis.errors import DataFileError
 
 STABILITY_RESOURCE = "wgi-political-stability-2023"
 WGI_RESOURCE = "wgi-all-indicators"
@@ -205,81 +205,3 @@ def six_dimension_estimates(package_path: str | Path | None = None) -> pd.DataFr
     combined = pd.concat(frames, ignore_index=True)
     combined = combined.drop_duplicates(["iso3", "indicator_code", "year"], keep="last")
     return combined[["iso3", "country", "indicator_code", "year", "value", "source"]].reset_index(drop=True)
-
-
-#: How :func:`governance_scores` turns WGI into a 0–10 score (higher = worse governance).
-SIX_DIMENSION_RULE = (
-    "EU criticality convention: mean of the six WGI estimates (−2.5…+2.5, higher = better), "
-    "rescaled linearly to 0–10 and inverted: score = 2 × (2.5 − mean), clipped to 0–10"
-)
-STABILITY_RULE = "political stability percentile rank p (0–100, higher = more stable): score = (100 − p) / 10"
-BASES = ("auto", "six_dimensions", "political_stability")
-
-
-def governance_scores(
-    year: int | None = None, *, basis: str = "auto", package_path: str | Path | None = None
-) -> pd.DataFrame:
-    """Governance score per country, 0–10, higher = worse governance, saying how it was made.
-
-    ``basis``:
-
-    * ``"six_dimensions"`` — the EU convention (:data:`SIX_DIMENSION_RULE`), for countries with
-      all six estimates in one year (the latest such year ≤ ``year``);
-    * ``"political_stability"`` — :data:`STABILITY_RULE`, from ``wgi-political-stability-2023``;
-    * ``"auto"`` (default) — per country, the EU convention where the six dimensions are
-      present for a year at least as recent as the political-stability year, else political
-      stability (so the bulk file's 2018 vintage does not override 2023 data, but a
-      ``pull-wgi`` of recent years does).
-
-    Columns: ``iso3``, ``country``, ``year``, ``governance_score``, ``basis`` ("mean of six WGI
-    dimensions 2023" / "political stability percentile 2023"), ``source`` (resource name) — the
-    shape :func:`analysis.indicators.risk.supply_risk` takes as ``governance``. Risk indicators
-    should print the distinct ``basis`` values next to their results.
-    """
-    if basis not in BASES:
-        raise ParameterError(f"unknown governance basis {basis!r}; valid: {', '.join(BASES)}")
-    columns = ["iso3", "country", "year", "governance_score", "basis", "source"]
-    six = pd.DataFrame(columns=columns)
-    if basis in ("auto", "six_dimensions"):
-        estimates = six_dimension_estimates(package_path)
-        if year is not None:
-            estimates = estimates[estimates["year"] <= year]
-        dimensions = estimates.groupby(["iso3", "year"])["indicator_code"].transform("nunique")
-        complete = estimates[dimensions == len(ESTIMATE_CODES)]
-        if len(complete):
-            means = complete.groupby(["iso3", "year"], as_index=False).agg(
-                country=("country", "first"), mean=("value", "mean"), source=("source", "last")
-            )
-            latest = means.sort_values("year").drop_duplicates("iso3", keep="last")
-            six = latest.assign(
-                governance_score=((2.5 - latest["mean"]) * 2).clip(0, 10),
-                basis=[f"mean of six WGI dimensions {y}" for y in latest["year"]],
-            )[columns]
-    stability = pd.DataFrame(columns=columns)
-    names = {e["name"] for e in read_datapackage(package_path)["resources"]}
-    if basis in ("auto", "political_stability") and STABILITY_RESOURCE in names:
-        ranks = load_political_stability(package_path)
-        ranks = ranks[ranks["percentile_rank"].notna()]
-        if year is not None:
-            ranks = ranks[ranks["year"] <= year]
-        stability = ranks.assign(
-            governance_score=(100 - ranks["percentile_rank"]) / 10,
-            basis=[f"political stability percentile {y}" for y in ranks["year"]],
-            source=STABILITY_RESOURCE,
-        )[columns]
-    if basis == "six_dimensions":
-        chosen = six
-    elif basis == "political_stability":
-        chosen = stability
-    else:
-        both = six.merge(stability[["iso3", "year"]], on="iso3", how="left", suffixes=("", "_stability"))
-        six_wins = both["year_stability"].isna() | (both["year"] >= both["year_stability"])
-        winners = set(both.loc[six_wins, "iso3"])
-        chosen = pd.concat([six[six["iso3"].isin(winners)], stability[~stability["iso3"].isin(winners)]], ignore_index=True)
-    if chosen.empty:
-        raise ParameterError(
-            f"no governance data for basis {basis!r}" + (f" up to {year}" if year is not None else "")
-            + "; run `econsec data pull-wgi` or check the WGI resources with `econsec data status`"
-        )
-    chosen = chosen.astype({"year": int, "governance_score": float})
-    return chosen.sort_values("iso3").reset_index(drop=True)

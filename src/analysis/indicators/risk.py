@@ -76,6 +76,88 @@ DEFAULT_SI_GRID: tuple[float, ...] = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 # --------------------------------------------------------------------------------------------
 
 
+#: How the governance scores are made from WGI (0–10, higher = worse governance): one formula each.
+SIX_DIMENSION_RULE = (
+    "EU criticality convention: mean of the six WGI estimates (−2.5…+2.5, higher = better), "
+    "rescaled linearly to 0–10 and inverted: score = 2 × (2.5 − mean), clipped to 0–10"
+)
+STABILITY_RULE = "political stability percentile rank p (0–100, higher = more stable): score = (100 − p) / 10"
+#: ``basis`` values of :func:`governance_scores`
+GOVERNANCE_BASES = ("auto", "six_dimensions", "political_stability")
+
+
+def score_from_stability_rank(percentile_rank):
+    """:data:`STABILITY_RULE`: 0–10 (higher = worse) from a political-stability percentile rank 0–100."""
+    return (100.0 - percentile_rank) / 10.0
+
+
+def score_from_six_mean(mean):
+    """:data:`SIX_DIMENSION_RULE`: 0–10 (higher = worse) from the mean of the six WGI estimates."""
+    return np.clip((2.5 - np.asarray(mean, dtype=float)) * 2.0, 0.0, WORST)
+
+
+def governance_scores(
+    estimates: pd.DataFrame, ranks: pd.DataFrame | None, *, year: int | None = None, basis: str = "auto"
+) -> pd.DataFrame:
+    """Governance score per country, 0–10, higher = worse governance, saying how it was made.
+
+    ``estimates``: :func:`analysis.data.wgi.six_dimension_estimates` (``iso3``, ``country``,
+    ``indicator_code``, ``year``, ``value``, ``source``); ``ranks``: political-stability
+    percentile ranks (:func:`analysis.data.load_political_stability` with a ``source`` column)
+    or ``None``. ``basis``:
+
+    * ``"six_dimensions"`` — :data:`SIX_DIMENSION_RULE` (the EU convention), for countries with
+      all six estimates in one year (the latest such year ≤ ``year``);
+    * ``"political_stability"`` — :data:`STABILITY_RULE`;
+    * ``"auto"`` (default) — per country, the six dimensions where present for a year at least
+      as recent as the political-stability year, else political stability.
+
+    Columns: ``iso3``, ``country``, ``year``, ``governance_score``, ``basis`` ("mean of six WGI
+    dimensions 2023" / "political stability percentile 2023"), ``source`` — the shape
+    :func:`supply_risk` takes as ``governance``. An empty result raises ParameterError.
+    """
+    if basis not in GOVERNANCE_BASES:
+        raise ParameterError(f"unknown governance basis {basis!r}; valid: {', '.join(GOVERNANCE_BASES)}")
+    columns = ["iso3", "country", "year", "governance_score", "basis", "source"]
+    six = pd.DataFrame(columns=columns)
+    if basis in ("auto", "six_dimensions") and len(estimates):
+        chosen_estimates = estimates if year is None else estimates[estimates["year"] <= year]
+        chosen_estimates = chosen_estimates[chosen_estimates["indicator_code"].isin(WGI_DIMENSIONS)]
+        dimensions = chosen_estimates.groupby(["iso3", "year"])["indicator_code"].transform("nunique")
+        complete = chosen_estimates[dimensions == len(WGI_DIMENSIONS)]
+        if len(complete):
+            means = complete.groupby(["iso3", "year"], as_index=False).agg(
+                country=("country", "first"), mean=("value", "mean"), source=("source", "last")
+            )
+            latest = means.sort_values("year").drop_duplicates("iso3", keep="last")
+            six = latest.assign(
+                governance_score=score_from_six_mean(latest["mean"]),
+                basis=[f"mean of six WGI dimensions {y}" for y in latest["year"]],
+            )[columns]
+    stability = pd.DataFrame(columns=columns)
+    if basis in ("auto", "political_stability") and ranks is not None and len(ranks):
+        usable = ranks[ranks["percentile_rank"].notna()]
+        if year is not None:
+            usable = usable[usable["year"] <= year]
+        stability = usable.assign(
+            governance_score=score_from_stability_rank(usable["percentile_rank"]),
+            basis=[f"political stability percentile {y}" for y in usable["year"]],
+        )[columns]
+    if basis == "six_dimensions":
+        chosen = six
+    elif basis == "political_stability":
+        chosen = stability
+    else:
+        both = six.merge(stability[["iso3", "year"]], on="iso3", how="left", suffixes=("", "_stability"))
+        six_wins = both["year_stability"].isna() | (both["year"] >= both["year_stability"])
+        winners = set(both.loc[six_wins, "iso3"])
+        chosen = pd.concat([six[six["iso3"].isin(winners)], stability[~stability["iso3"].isin(winners)]], ignore_index=True)
+    if chosen.empty:
+        raise ParameterError(f"no governance data for basis {basis!r}" + (f" up to {year}" if year is not None else ""))
+    chosen = chosen.astype({"year": int, "governance_score": float})
+    return chosen.sort_values("iso3").reset_index(drop=True)
+
+
 def governance_from_stability(stability: pd.DataFrame) -> pd.DataFrame:
     """0–10 governance scores (higher = worse) from WGI political-stability percentile ranks.
 
@@ -92,7 +174,7 @@ def governance_from_stability(stability: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "iso3": ranks["iso3"].astype(str).to_numpy(),
-            "governance_score": ((100.0 - ranks["percentile_rank"]) / 10.0).to_numpy(),
+            "governance_score": score_from_stability_rank(ranks["percentile_rank"]).to_numpy(),
             "basis": f"WGI political stability percentile rank{year}, (100 − rank)/10",
         }
     )
@@ -117,7 +199,7 @@ def governance_from_wgi(wgi: pd.DataFrame, year: int) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "iso3": mean.index.astype(str),
-            "governance_score": np.clip((2.5 - mean.to_numpy()) * 2.0, 0.0, WORST),
+            "governance_score": score_from_six_mean(mean.to_numpy()),
             "wgi_mean_estimate": mean.to_numpy(),
             "basis": f"mean of the six WGI estimates {year}, (2.5 − mean) × 2",
         }

@@ -8,6 +8,9 @@ from functools import lru_cache
 import pandas as pd
 
 from analysis.data.package import read_datapackage
+from analysis.data.wgi import STABILITY_RESOURCE, load_political_stability, six_dimension_estimates
+from analysis.errors import ParameterError
+from analysis.indicators.risk import governance_scores
 
 
 @lru_cache(maxsize=1)
@@ -38,3 +41,36 @@ def unit_note(usgs_type: str, mineral: str) -> str:
     if usgs_type.lower().startswith("primary"):
         return f"primary {mineral.lower()}"
     return f"{mineral.lower()}, gross weight"
+
+
+def load_governance(year: int | None = None, *, basis: str = "auto", package_path=None) -> pd.DataFrame:
+    """Governance scores for the risk indicators, the same rule in every report.
+
+    Loads the WGI six-dimension estimates and the political-stability ranks the package holds
+    and scores them with :func:`analysis.indicators.risk.governance_scores` (``basis`` as
+    there; default ``"auto"``: the EU six-dimension mean where recent enough, else political
+    stability). Raises ParameterError naming what to do when the package has no WGI data.
+    """
+    names = {e["name"] for e in read_datapackage(package_path)["resources"]}
+    ranks = None
+    if STABILITY_RESOURCE in names:
+        ranks = load_political_stability(package_path).assign(source=STABILITY_RESOURCE)
+    try:
+        return governance_scores(six_dimension_estimates(package_path), ranks, year=year, basis=basis)
+    except ParameterError as error:
+        raise ParameterError(f"{error}; run `econsec data pull-wgi` or check the WGI resources with `econsec data status`") from None
+
+
+def governance_basis_text(governance: pd.DataFrame) -> str:
+    """How the scores of :func:`load_governance` were made, in words ("political stability
+    percentile 2023", or the most common basis plus how many countries use another)."""
+    counts = governance["basis"].value_counts()
+    main = str(counts.index[0])
+    others = int(counts.iloc[1:].sum())
+    if not others:
+        return main
+    rest = counts.index[1:].astype(str)
+    kinds = sorted({re.sub(r" \d{4}$", "", b) for b in rest})
+    years = sorted({int(y) for b in rest for y in re.findall(r"\d{4}$", b)})
+    span = (f" {years[0]}" if len(years) == 1 else f" {years[0]}–{years[-1]}") if years else ""
+    return f"{main} ({others} {'country' if others == 1 else 'countries'} without it: {' / '.join(kinds)}{span})"

@@ -23,7 +23,6 @@ from analysis.data import (
     load_critical_mineral_lists,
     load_events,
     load_frameworks,
-    load_political_stability,
     load_trade,
     load_usgs,
 )
@@ -35,9 +34,9 @@ from analysis.indicators.concentration import MEASURE_LABELS, concentration
 from analysis.indicators.dependence import import_dependence, import_sources
 from analysis.indicators.trade import mineral_trade
 from analysis.indicators.partners import bloc_members, bloc_shares, complementarity
-from analysis.indicators.risk import governance_from_stability, supply_risk, supply_risk_sensitivity
+from analysis.indicators.risk import supply_risk, supply_risk_sensitivity
 from analysis.indicators.timeseries import flows_around_events
-from analysis.reports.common import usgs_source
+from analysis.reports.common import governance_basis_text, load_governance, usgs_source
 from analysis.indicators.series import primary_measure
 from analysis.text import (
     count_noun,
@@ -342,7 +341,7 @@ def _risk(usgs: pd.DataFrame, governance: pd.DataFrame, year: int) -> tuple[pd.D
         )
     if unscored:
         notes.append(
-            "No political-stability score for "
+            "No governance score for "
             + join_names([f"{name} ({join_names(minerals)})" for name, minerals in unscored.items()])
             + ": counted at the best score (0) in the lower bound and the worst (10) in the upper bound."
         )
@@ -350,12 +349,12 @@ def _risk(usgs: pd.DataFrame, governance: pd.DataFrame, year: int) -> tuple[pd.D
     return table, pd.concat(grids, ignore_index=True), notes
 
 
-def _risk_sentences(risk: pd.DataFrame, sensitivity: pd.DataFrame, year: int) -> tuple[str, list[str]]:
+def _risk_sentences(risk: pd.DataFrame, sensitivity: pd.DataFrame, year: int, basis: str) -> tuple[str, list[str]]:
     above = risk[risk["sr_lower"] >= 1.0]
     below = risk[risk["sr_upper"] < 1.0]
     top = risk.iloc[0]
     finding = (
-        f"With world supply shares of {year}, governance scored by political stability only and the worst case for "
+        f"With world supply shares of {year}, governance scored by {basis} and the worst case for "
         f"recycling and substitution, **{number_word(len(above))} of the {count_noun(len(risk), 'priority mineral')}** "
         f"reach the EU supply-risk threshold of 1; {top['mineral'].lower()} is highest ({top['sr_text']}, with "
         f"{top['top_country']} supplying {fmt_share(top['top_share'])})"
@@ -537,9 +536,10 @@ def country_dependence(country: str = "India", year: int = 2024) -> CountryDepen
     last_month = pd.Timestamp(flows["month"].max())
     shock_findings, shock_text = _shock_sentences(windows, country, last_month)
 
-    governance = governance_from_stability(load_political_stability())
+    governance = load_governance()  # the same basis as the mineral profiles
     risk, sensitivity, risk_notes = _risk(usgs, governance, year)
-    risk_finding, risk_text = _risk_sentences(risk, sensitivity, year)
+    basis = governance_basis_text(governance)
+    risk_finding, risk_text = _risk_sentences(risk, sensitivity, year, basis)
     risk_table = pd.DataFrame({
         "Mineral": risk["mineral"],
         "Series": risk["measure"].map(MEASURE_LABELS),
@@ -568,13 +568,12 @@ def country_dependence(country: str = "India", year: int = 2024) -> CountryDepen
 
     editions = usgs.loc[usgs["year"] == year, "edition"]
     usgs_line = usgs_source(editions)
-    stability_year = int(load_political_stability()["year"].max())
     comtrade = "UN Comtrade (UN Statistics Division)"
     chart_sources = {
         "trade": f"{comtrade}: imports reported by {country}, partners World and China, {first_year}–{latest_year}",
         "mirror": (f"{comtrade}: China-reported monthly exports, table derived by a third party (mirror data); "
                    "event dates: news reports"),
-        "risk": f"{usgs_line}; World Bank WGI {stability_year}, political stability; method: EU CRM (Blengini et al. 2017)",
+        "risk": f"{usgs_line}; World Bank WGI ({basis}); method: EU CRM (Blengini et al. 2017)",
         "blocs": f"{usgs_line}; memberships: news and official releases compiled in data/raw/partnership",
         "usgs": usgs_line,
     }
@@ -596,8 +595,8 @@ def country_dependence(country: str = "India", year: int = 2024) -> CountryDepen
             *flow_notes[1:],
         ],
         "risk": [
-            ("Governance here is the World Bank's political-stability percentile rank alone (one WGI dimension; the EU method "
-            "averages all six): score = (100 − rank) / 10."),
+            (f"Governance here is the World Bank's WGI: {basis}; the EU method averages all six dimensions "
+             "(score = 2 × (2.5 − mean)); a political-stability rank alone scores (100 − rank) / 10."),
             ("End-of-life recycling input rate (EoL-RIR) and substitution index (SI) are not in the data package: the bars show the "
             "worst case (EoL-RIR 0, SI 1) and the grid shows how SR moves with them; neither factor is estimated here."),
             (f"Method: {RISK_METHOD}. Only the global-supply term of the formula is computed (no import reliance or sourcing shares), so SR is the same "

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.data import load_all_reporters_2023, load_frameworks, load_quad_imports, load_usgs
-from analysis.data.wgi import governance_scores
 from analysis.data.minerals import HS_PRODUCTS
 from analysis.errors import ParameterError
 from analysis.indicators.dependence import import_dependence
@@ -22,7 +21,7 @@ from analysis.indicators.concentration import (
     reserves_to_production,
     top_producers,
 )
-from analysis.reports.common import unit_note, usgs_source
+from analysis.reports.common import load_governance, unit_note, usgs_source
 from analysis.data.countries import display_name
 from analysis.text import count_noun, fmt_hhi, fmt_hhi_range, fmt_share, fmt_tonnes, fmt_usd, fmt_years, hhi_band, join_names
 from analysis.vocabulary import FOCUS
@@ -210,7 +209,7 @@ def _china_imports(mineral: str) -> pd.DataFrame:
 def _risk(usgs: pd.DataFrame, mineral: str, measure: str, year: int) -> tuple[SupplyRisk | None, pd.DataFrame | None]:
     # EU convention (mean of six WGI dimensions) where recent enough, else political stability;
     # the score's basis is printed beside the result.
-    governance = governance_scores()
+    governance = load_governance()
     try:
         risk = supply_risk(usgs, governance, mineral, measure, year)
     except ParameterError:

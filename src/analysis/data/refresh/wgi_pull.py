@@ -6,7 +6,7 @@ series ``GOV_WGI_VA.EST``, ``GOV_WGI_PV.EST``, ``GOV_WGI_GE.EST``, ``GOV_WGI_RQ.
 records ``wbgapi.data.fetch`` yields are stored unchanged as a JSON array, one record per line,
 in ``data/raw/wgi-pulls/<UTC time>/wgi-estimates.json`` and recorded as resource
 ``wgi-pull-<UTC time>`` with the query and retrieval time.
-:func:`analysis.data.wgi.governance_scores` then uses the EU convention (mean of the six) where
+:func:`analysis.indicators.risk.governance_scores` then uses the EU convention (mean of the six) where
 they are at least as recent as the political-stability file.
 """
 
@@ -22,7 +22,7 @@ from typing import Any
 
 from analysis.data.refresh import RefreshError, client_version
 from analysis.data.refresh.transaction import DataTransaction, iso_time, utc_now
-from analysis.data.wgi import API_SERIES, PULL_KIND, governance_scores, read_wgi_pull
+from analysis.data.wgi import API_SERIES, ESTIMATE_CODES, PULL_KIND, read_wgi_pull, six_dimension_estimates
 from analysis.errors import DataFileError
 
 DATABASE = 3  # World Bank API source id of the Worldwide Governance Indicators
@@ -162,8 +162,9 @@ def pull_wgi(
         tx.action = f"pull-wgi-{name}"
         tx.add_resource(entry)
         view = tx.view()
-        scores = governance_scores(basis="six_dimensions", package_path=view)
-        if not scores["source"].eq(name).any():
+        estimates = six_dimension_estimates(view)
+        mine = estimates[estimates["source"].eq(name) & estimates["indicator_code"].isin(ESTIMATE_CODES)]
+        if not (mine.groupby(["iso3", "year"])["indicator_code"].nunique() == len(ESTIMATE_CODES)).any():
             raise RefreshError(f"the stored response {rel} gives no country all six dimensions in one year; nothing was written")
         snapshot = tx.commit()
         return WgiPullResult(name, tx.data_dir / rel, len(records), years, snapshot)
