@@ -165,3 +165,30 @@ def test_six_dimension_scores_from_the_bulk_file(wgi):
     china = wgi[(wgi["iso3"] == "CHN") & (wgi["year"] == 2018) & wgi["indicator_code"].str.endswith(".EST")]
     assert len(china) == 6
     assert six.loc["CHN", "governance_score"] == pytest.approx((2.5 - china["value"].mean()) * 2)
+
+
+def test_governance_scores_auto_prefers_six_dimensions_only_when_as_recent():
+    """Constructed case: AAA has six estimates for 2023 (mean 0.5 → 2 × (2.5 − 0.5) = 4.0) and a
+    2023 rank; BBB has six for 2018 only and a 2023 rank of 80 → (100 − 80) / 10 = 2.0."""
+    from analysis.indicators.risk import governance_scores
+
+    codes = ["VA.EST", "PV.EST", "GE.EST", "RQ.EST", "RL.EST", "CC.EST"]
+    estimates = pd.DataFrame(
+        [("AAA", "A", code, 2023, value, "bulk") for code, value in zip(codes, [0.0, 1.0, 0.5, 0.5, 0.2, 0.8])]
+        + [("BBB", "B", code, 2018, 1.0, "bulk") for code in codes],
+        columns=["iso3", "country", "indicator_code", "year", "value", "source"],
+    )
+    ranks = pd.DataFrame(
+        {"iso3": ["AAA", "BBB"], "country": ["A", "B"], "year": [2023, 2023], "percentile_rank": [60.0, 80.0], "source": "ranks"}
+    )
+    auto = governance_scores(estimates, ranks).set_index("iso3")
+    assert auto.loc["AAA", "governance_score"] == pytest.approx(4.0)
+    assert auto.loc["AAA", "basis"] == "mean of six WGI dimensions 2023"
+    assert auto.loc["BBB", "governance_score"] == pytest.approx(2.0)
+    assert auto.loc["BBB", "basis"] == "political stability percentile 2023"
+    stability = governance_scores(estimates, ranks, basis="political_stability").set_index("iso3")
+    assert stability.loc["AAA", "governance_score"] == pytest.approx(4.0)  # (100 − 60) / 10, by coincidence equal
+    six_2018 = governance_scores(estimates, None, year=2020, basis="six_dimensions").set_index("iso3")
+    assert list(six_2018.index) == ["BBB"] and six_2018.loc["BBB", "governance_score"] == pytest.approx(3.0)
+    with pytest.raises(ParameterError, match="valid: auto, six_dimensions, political_stability"):
+        governance_scores(estimates, ranks, basis="eu")
