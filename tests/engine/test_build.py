@@ -134,7 +134,7 @@ def test_noop_rebuild_skips_everything_and_touches_nothing(built):
 
 def test_forced_rebuild_is_byte_identical(built):
     project, _ = built
-    names = ("charts-lithium.html", "charts-lithium.pdf", "charts-lithium.ipynb", "typed-029.html", "index.html")
+    names = ("charts-lithium.html", "charts-lithium.pdf", "charts-lithium.ipynb", "typed-029.html", "index.html", "feed.xml")
     before = {name: (project.reports / name).read_bytes() for name in names}
     result = run_build(project, names=["charts-lithium", "typed-029"], formats=("html", "pdf"), force=True)
     assert statuses(result) == {"charts-lithium": "built", "typed-029": "built"}

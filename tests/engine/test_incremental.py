@@ -42,7 +42,7 @@ def test_rebuilds_exactly_what_changed(tmp_path):
     assert statuses(second) == {"charts-lithium": "fresh", "charts-cobalt": "built", "typed-029": "fresh"}
     after = mtimes(project)
     changed = {name for name in after if after[name] != before.get(name)}
-    assert changed == {"charts-cobalt.html", "charts-cobalt.ipynb", "index.html"}  # the index shows the new year
+    assert changed == {"charts-cobalt.html", "charts-cobalt.ipynb", "index.html", "feed.xml"}  # index and feed show the new content
 
     # A data file the charts read changes (and is recorded): the reports that read it, only.
     csv = project.root / "data/raw/usgs-mcs-2024/mcs2024-raree_world-1.csv"

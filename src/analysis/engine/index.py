@@ -1,12 +1,15 @@
-"""``reports/index.html``: every report of the matrix, grouped, with links to HTML and PDF.
+"""``reports/index.html``: the front page — every report of the matrix, grouped, each with its
+headline finding, its data vintage, links to HTML and PDF and a "cite this" block.
 
-Built from ``publications.toml`` and the files present, so it is deterministic (the only date
-is the build date from ``SOURCE_DATE_EPOCH``) and rewritten only when its content changes.
+Built from ``publications.toml``, the built pages and the cache entries (:mod:`analysis.engine.site`),
+so it is deterministic (the only date is the build date from ``SOURCE_DATE_EPOCH``) and rewritten
+only when its content changes.
 """
 
 from __future__ import annotations
 
 import html
+from urllib.parse import quote
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -14,10 +17,18 @@ from analysis.engine.cache import Project, read_entry
 from analysis.engine.files import atomic_write_text
 from analysis.engine.html import stylesheet
 from analysis.engine.publications import Report
+from analysis.engine.site import citation, headline, vintage
 
 
-def _params(report: Report) -> str:
-    return ", ".join(f"{k} = {v}" for k, v in report.params.items())
+def _cite_block(report: Report, entry: dict | None, sources: list[str], heading: str, epoch: int) -> str:
+    cite = citation(report, entry, sources, publisher=heading, epoch=epoch)
+    csl = "data:application/vnd.citationstyles.csl+json;charset=utf-8," + quote(cite["csl"])
+    return (
+        f'<details class="econsec-cite"><summary>Data ({len(sources)} published sources) and how to cite</summary>'
+        + (f'<p class="econsec-muted">{html.escape("; ".join(sources))}</p>' if sources else "")
+        + f'<pre>{html.escape(cite["bibtex"])}</pre>'
+        f'<a download="{html.escape(report.stem)}.csl.json" href="{html.escape(csl)}">CSL-JSON</a></details>'
+    )
 
 
 def render(project: Project, reports: list[Report], epoch: int, heading: str) -> str:
@@ -40,7 +51,14 @@ def render(project: Project, reports: list[Report], epoch: int, heading: str) ->
             if entry and entry.get("status") == "failed":
                 extras.append('<span class="failed">last build failed</span>')
             extra = f' <span class="econsec-links">({" · ".join(extras)})</span>' if extras else ""
-            items.append(f'<li>{link}{extra}<br><span class="econsec-muted">{html.escape(_params(report))}</span></li>')
+            finding = headline(html_path)
+            sources = vintage(project, entry)
+            lines = [f"{link}{extra}"]
+            if finding:
+                lines.append(f'<p class="econsec-headline">{html.escape(finding)}</p>')
+            if html_path.exists():
+                lines.append(_cite_block(report, entry, sources, heading, epoch))
+            items.append("<li>" + "\n".join(lines) + "</li>")
         parts.append(f"<h2>{html.escape(group)}</h2>\n<ul class=\"econsec-index\">\n" + "\n".join(items) + "\n</ul>")
     body = "\n".join(parts) or "<p>No reports in publications.toml.</p>"
     return f"""<!DOCTYPE html>
@@ -50,17 +68,22 @@ def render(project: Project, reports: list[Report], epoch: int, heading: str) ->
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="econsec build">
 <title>{html.escape(heading)}</title>
+<link rel="alternate" type="application/atom+xml" title="{html.escape(heading)}" href="feed.xml">
 <style>
 {stylesheet("common.css", "screen.css")}
 ul.econsec-index {{ list-style: none; padding: 0; }}
-ul.econsec-index li {{ margin: 0.8em 0; }}
+ul.econsec-index li {{ margin: 1.2em 0; }}
+ul.econsec-index li p {{ margin: 0.25em 0; }}
+.econsec-headline {{ max-width: 48em; }}
+details.econsec-cite summary {{ cursor: pointer; font-size: 0.9em; }}
+details.econsec-cite pre {{ white-space: pre-wrap; font-size: 0.8em; }}
 .failed {{ color: #D55E00; }}
 </style>
 </head>
 <body>
 <main class="econsec-report">
 <header class="econsec-title"><h1>{html.escape(heading)}</h1>
-<p class="econsec-standfirst">Every report is one self-contained HTML page (readable offline) and a PDF. Built {date}.</p></header>
+<p class="econsec-standfirst">Every report is one self-contained HTML page (readable offline) and a PDF. Built {date}. <a href="feed.xml">Atom feed</a>.</p></header>
 {body}
 </main>
 </body>

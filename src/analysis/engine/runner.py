@@ -32,6 +32,7 @@ from analysis.engine.cache import FORMATS, BuildInputs, Decision, Project, decid
 from analysis.engine.execute import BASE_PREIMPORTS, KernelSettings
 from analysis.engine.files import atomic_write_bytes, remove_stale_temporaries
 from analysis.engine.index import write_index
+from analysis.engine.site import write_feed
 from analysis.engine.lock import BuildLock
 from analysis.engine.plan import check_data_integrity, check_formats, kernel_settings, load_reports, page_metadata
 from analysis.engine.pool import LocalPool
@@ -181,7 +182,9 @@ def build(project: Project, options: BuildOptions, *, echo: Callable[[str], None
         bad_input = any(o.status == "input error" for o in outcomes.values())
         # An input error writes nothing, the index included (it catches up on the next build).
         if options.write_index and not options.overrides and not bad_input:
-            write_index(project, load_reports(project, inputs), inputs.epoch, load_matrix(project.root).title)
+            listed, heading = load_reports(project, inputs), load_matrix(project.root).title
+            write_index(project, listed, inputs.epoch, heading)
+            write_feed(project, listed, inputs.epoch, heading)
     result_outcomes = [outcomes[d.report.stem] for d in decisions]
     failed = any(o.status in ("failed", "not run") for o in result_outcomes)
     bad_input = any(o.status == "input error" for o in result_outcomes)

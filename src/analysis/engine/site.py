@@ -1,0 +1,190 @@
+"""What the front page, the feed and the citations know about each built report.
+
+Domain-agnostic: everything comes from the built page (its key-findings block), the cache entry
+(the data resources the report read, with their hashes) and ``datapackage.json`` (the titles of
+those resources' sources). Nothing here knows minerals.
+
+* :func:`headline` — the report's first key finding, as text;
+* :func:`vintage` — the published sources the report's data came from ("USGS Mineral Commodity
+  Summaries 2025; …"), from the resources it read;
+* :func:`data_hash` — one sha256 over the (resource, content hash) pairs the report read, so a
+  citation pins the exact data;
+* :func:`citation` — CSL-JSON and BibTeX for a report;
+* :func:`write_feed` — ``reports/feed.xml``, an Atom feed with one entry per built report whose
+  ``updated`` moves only when the report's HTML changes (kept in ``_cache/feed-state.json``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timezone
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+
+from analysis.engine.cache import Project, read_entry
+from analysis.engine.files import atomic_write_text
+from analysis.engine.publications import Report
+
+
+class _FirstFinding(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0  # inside section.econsec-findings
+        self.in_item = False
+        self.text: list[str] = []
+        self.done = False
+
+    def handle_starttag(self, tag, attrs):
+        if self.done:
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "section" and "econsec-findings" in classes:
+            self.depth = 1
+        elif self.depth and tag == "li" and not self.in_item:
+            self.in_item = True
+
+    def handle_endtag(self, tag):
+        if self.in_item and tag == "li":
+            self.in_item, self.done = False, True
+
+    def handle_data(self, data):
+        if self.in_item and not self.done:
+            self.text.append(data)
+
+
+def headline(html_path: Path) -> str:
+    """The first key finding of a built report page, as plain text ('' when it has none)."""
+    try:
+        page = html_path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    parser = _FirstFinding()
+    parser.feed(page)
+    return " ".join("".join(parser.text).split())
+
+
+def _resources(project: Project) -> dict[str, dict[str, Any]]:
+    try:
+        package = json.loads(project.datapackage.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {entry.get("name", ""): entry for entry in package.get("resources", [])}
+
+
+def _deps(entry: dict[str, Any] | None) -> dict[str, str]:
+    deps = (entry or {}).get("deps") or {}
+    return {name: (record or {}).get("actual") or (record or {}).get("recorded") or "" for name, record in deps.items()}
+
+
+def vintage(project: Project, entry: dict[str, Any] | None) -> list[str]:
+    """Distinct source titles of the resources the report read, sorted (its data vintage)."""
+    resources = _resources(project)
+    titles = set()
+    for name in _deps(entry):
+        for source in resources.get(name, {}).get("sources", []):
+            if source.get("title"):
+                titles.add(" ".join(str(source["title"]).split()))
+    return sorted(titles)
+
+
+def data_hash(entry: dict[str, Any] | None) -> str:
+    """sha256 over the sorted (resource name, content sha256) pairs the report read."""
+    text = "\n".join(f"{name} {digest}" for name, digest in sorted(_deps(entry).items()))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def citation(report: Report, entry: dict[str, Any] | None, sources: list[str], *, publisher: str, epoch: int) -> dict[str, str]:
+    """``{"csl": CSL-JSON text, "bibtex": BibTeX text}`` for one report."""
+    when = datetime.fromtimestamp(epoch, tz=timezone.utc)
+    digest = data_hash(entry)
+    note = f"Data: {'; '.join(sources)}. Data hash sha256:{digest[:16]}."
+    csl = {
+        "id": report.stem,
+        "type": "report",
+        "title": report.title,
+        "publisher": publisher,
+        "issued": {"date-parts": [[when.year, when.month, when.day]]},
+        "URL": f"{report.stem}.html",
+        "note": note,
+    }
+    bib_title = report.title.replace("{", "").replace("}", "")
+    bibtex = (
+        f"@techreport{{econsec-{report.stem},\n"
+        f"  title = {{{bib_title}}},\n"
+        f"  institution = {{{publisher}}},\n"
+        f"  year = {{{when.year}}},\n"
+        f"  month = {{{when.month}}},\n"
+        f"  url = {{{report.stem}.html}},\n"
+        f"  note = {{{note}}}\n"
+        f"}}"
+    )
+    return {"csl": json.dumps([csl], indent=1, ensure_ascii=False), "bibtex": bibtex}
+
+
+def _iso(epoch: int) -> str:
+    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def feed_text(project: Project, reports: list[Report], epoch: int, heading: str) -> tuple[str, dict[str, Any]]:
+    """(Atom XML, new feed state). An entry's ``updated`` is the build date at which its HTML
+    content hash was first seen; an unchanged report keeps its date."""
+    state_path = project.cache / "feed-state.json"
+    try:
+        state = json.loads(state_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        state = {}
+    new_state: dict[str, Any] = {}
+    entries = []
+    for report in reports:
+        page = project.output(report.stem, "html")
+        if not page.exists():
+            continue
+        entry = read_entry(project, report.stem)
+        content = ((entry or {}).get("outputs") or {}).get("html", {}).get("sha256") or hashlib.sha256(page.read_bytes()).hexdigest()
+        previous = state.get(report.stem) or {}
+        updated = previous.get("updated") if previous.get("sha256") == content else epoch
+        new_state[report.stem] = {"sha256": content, "updated": int(updated)}
+        summary = headline(page)
+        entries.append(
+            "  <entry>\n"
+            f"    <title>{xml_escape(report.title)}</title>\n"
+            f"    <id>urn:econsec:report:{xml_escape(report.stem)}</id>\n"
+            f'    <link rel="alternate" type="text/html" href="{xml_escape(page.name)}"/>\n'
+            f"    <updated>{_iso(int(updated))}</updated>\n"
+            f"    <category term=\"{xml_escape(report.group)}\"/>\n"
+            + (f"    <summary>{xml_escape(summary)}</summary>\n" if summary else "")
+            + "  </entry>"
+        )
+    latest = max([v["updated"] for v in new_state.values()], default=epoch)
+    text = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<feed xmlns="http://www.w3.org/2005/Atom">\n'
+        f"  <title>{xml_escape(heading)}</title>\n"
+        "  <id>urn:econsec:reports</id>\n"
+        '  <link rel="self" href="feed.xml"/>\n'
+        '  <link rel="alternate" type="text/html" href="index.html"/>\n'
+        f"  <updated>{_iso(int(latest))}</updated>\n"
+        "  <author><name>econsec</name></author>\n"
+        + "\n".join(entries)
+        + ("\n" if entries else "")
+        + "</feed>\n"
+    )
+    return text, new_state
+
+
+def write_feed(project: Project, reports: list[Report], epoch: int, heading: str) -> bool:
+    """Write ``reports/feed.xml`` and its state if the feed changed; True if written."""
+    text, state = feed_text(project, reports, epoch, heading)
+    path = project.reports / "feed.xml"
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except OSError:
+        pass
+    project.cache.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(project.cache / "feed-state.json", json.dumps(state, sort_keys=True, indent=1))
+    atomic_write_text(path, text)
+    return True
