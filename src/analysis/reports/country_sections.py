@@ -184,9 +184,9 @@ def mirror_section(country: str, iso3: str) -> MirrorSection:
 
     table = pd.DataFrame({
         "Product": mirror["product"],
-        "China-reported exports to " + country + " (USD)": mirror["china_exports_usd"].map(fmt_usd),
+        "China-reported exports to " + country + " (USD)": mirror["china_exports_usd"].map(lambda v: "none in the table" if pd.isna(v) else fmt_usd(v)),
         f"{country}'s imports from the world (USD)": [
-            fmt_usd(v) + ("" if not missing else f" (lacks {codes(missing)})")
+            ("not in the data" if pd.isna(v) else fmt_usd(v)) + ("" if not missing or pd.isna(v) else f" (lacks {codes(missing)})")
             for v, missing in zip(mirror["importer_world_imports_usd"], mirror["missing_in_importer"])],
         "Estimate: China's share by value": [fmt_share(v) if ok else "no estimate" for v, ok in zip(mirror["mirror_share_value"], mirror["matched"])],
         "Estimate: China's share by weight": [fmt_share(v) if ok else "no estimate" for v, ok in zip(mirror["mirror_share_weight"], mirror["matched"])],
@@ -194,11 +194,7 @@ def mirror_section(country: str, iso3: str) -> MirrorSection:
     })
 
     by_product = mirror.set_index("product")
-    text = [
-        f"Where {country}'s imports by partner are not in the data, China's share can be estimated from the other side: "
-        f"what China reported exporting to {country} in {year}, divided by what {country} reported importing from the whole world, "
-        "for the same HS codes. It is an estimate (method and limits below), not a reported figure."
-    ]
+    text: list[str] = []  # the notebook's section introduction says what the estimate is
     finding_parts = []
     graphite = by_product.loc["Graphite (HS 250410 + 380110)"]
     if graphite["matched"]:
