@@ -30,3 +30,11 @@ def test_weights_below_a_tonne_stay_in_kilograms():
     assert fmt_weight_kg(512.0) == "512 kg"
     assert fmt_weight_kg(2.5e6) == "2,500 t"
     assert fmt_weight_kg(math.nan) == "n/a"
+
+
+def test_fmt_ordinal_words_and_suffixes():
+    from analysis.text import fmt_ordinal
+
+    assert [fmt_ordinal(n) for n in (1, 2, 3, 10)] == ["largest", "second-largest", "third-largest", "tenth-largest"]
+    assert [fmt_ordinal(n) for n in (11, 12, 13, 21, 22, 23, 101)] == [
+        "11th-largest", "12th-largest", "13th-largest", "21st-largest", "22nd-largest", "23rd-largest", "101st-largest"]

@@ -174,3 +174,13 @@ def fmt_weight_kg(kg: float) -> str:
     if not _missing(kg) and abs(kg) < 1000:
         return f"{fmt_number(kg, 0)} kg"
     return fmt_tonnes(kg / 1e3)
+
+
+def fmt_ordinal(n: int) -> str:
+    """1 → "largest", 2 → "second-largest", 11 → "11th-largest": a rank among producers in words."""
+    n = int(n)
+    words = {1: "", 2: "second-", 3: "third-", 4: "fourth-", 5: "fifth-", 6: "sixth-", 7: "seventh-", 8: "eighth-", 9: "ninth-", 10: "tenth-"}
+    if n in words:
+        return f"{words[n]}largest"
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}-largest"

@@ -168,7 +168,10 @@ def import_dependence(
     rows, notes = dedupe_trade(rows)
     zero_weights = int(((rows["net_weight_kg"] == 0) & (rows["value_usd"] > 0)).sum())
     if zero_weights:
-        notes.append(f"{zero_weights} row(s) report 0 kg beside a positive value (Comtrade's 'not reported'); their weight is treated as missing.")
+        notes.append(
+            f"{zero_weights} {'record reports' if zero_weights == 1 else 'records report'} a weight of 0 kg beside a positive value "
+            "(UN Comtrade's way of marking a weight as not reported); that weight is treated as missing."
+        )
     table = supplier_share_table(rows, CHINA, flow="import", by=("reporter_iso3", "hs_code", "year"))
     table = table.rename(
         columns={
@@ -201,7 +204,9 @@ def import_dependence(
         table["source"] = pd.NA
     above = table["china_share"] > 1 + 1e-9
     if above.any():
-        notes.append(f"China's imports exceed the World total in {int(above.sum())} row(s) (reporting inconsistency); shares there are above 1.")
+        n = int(above.sum())
+        notes.append(f"Imports from China exceed imports from the World in {n} {'record' if n == 1 else 'records'} "
+                     "(a reporting inconsistency); China's share there is above 100%.")
     columns = [
         "reporter_iso3", "hs_code", "mineral", "stage", "year", "value_usd", "net_weight_kg",
         "china_value_usd", "china_net_weight_kg", "china_share", "china_share_weight", "china_basis",

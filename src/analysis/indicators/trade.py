@@ -85,7 +85,8 @@ def dedupe_trade(trade: pd.DataFrame, priority: Sequence[str] = SOURCE_PRIORITY)
             kept[KEY + ["value_usd", "source"]], on=KEY, suffixes=("_dropped", "_kept")
         )
         differ = compare[(compare["value_usd_dropped"] - compare["value_usd_kept"]).abs() > 1.0]
-        notes.append(f"{len(dropped)} rows repeated across extracts were dropped (one row kept per key, by source priority).")
+        n = len(dropped)
+        notes.append(f"{n} {'record appears' if n == 1 else 'records appear'} in more than one of the trade extracts; each is counted once.")
         if len(differ):
             examples = "; ".join(
                 f"{r.reporter_iso3} {r.flow} {r.hs_code} {r.year}: kept {r.value_usd_kept:,.0f} ({r.source_kept}), "

@@ -37,6 +37,7 @@ from analysis.indicators.partners import bloc_members, bloc_shares, complementar
 from analysis.indicators.risk import supply_risk, supply_risk_sensitivity
 from analysis.indicators.timeseries import flows_around_events
 from analysis.reports.common import governance_basis_text, load_governance, usgs_source
+from analysis.reports.country_sections import MirrorSection, RefiningSection, mirror_section, refining_section
 from analysis.indicators.series import primary_measure
 from analysis.text import (
     count_noun,
@@ -105,6 +106,9 @@ class CountryDependence:
     nickel_text: list[str]
     complementarity: pd.DataFrame
     complementarity_text: list[str]
+    #: the country's place as a refiner (IEA 2023) and the mirror estimate of China's share
+    refining: RefiningSection
+    mirror: MirrorSection
     findings: list[str]
     caveats: dict[str, list[str]]
     sources: dict[str, str]
@@ -203,7 +207,7 @@ def _mineral_imports(trade: pd.DataFrame, iso3: str) -> tuple[int, pd.DataFrame]
         "Mineral": table["mineral"],
         "Imports (USD)": table["imports_usd"].map(fmt_usd),
         "Exports (USD)": table["exports_usd"].map(fmt_usd),
-        "Net import ratio": table["net_import_ratio"].map(lambda r: fmt_number(r, 2)),
+        "Net import ratio": table["net_import_ratio"].map(fmt_share),
         "HS codes summed": table["hs_codes"],
     })
 
@@ -311,6 +315,9 @@ def _risk(usgs: pd.DataFrame, governance: pd.DataFrame, year: int) -> tuple[pd.D
         measure = primary_measure(usgs, mineral, year)
         risk = supply_risk(usgs, governance, mineral, measure, year)
         top = risk.contributions.iloc[0]
+        # The share printed is of the published world total (as the bloc shares are), not the
+        # rescaled share the risk formula weights when named figures exceed that total.
+        top_share = concentration(usgs, mineral, measure, year).share_of(str(top["iso3"]))
         rows.append({
             "mineral": mineral,
             "measure": measure,
@@ -319,7 +326,8 @@ def _risk(usgs: pd.DataFrame, governance: pd.DataFrame, year: int) -> tuple[pd.D
             "sr_upper": risk.sr_upper,
             "sr_text": fmt_sr(risk.sr_lower, risk.sr_upper),
             "top_country": top["country"],
-            "top_share": float(top["share"]),
+            "top_share": float(top_share),
+            "top_measure": MEASURE_LABELS[measure],
             "top_governance": float(top["governance_score"]),
             "residual_share": risk.residual_share,
             "unscored": ", ".join(risk.unscored),
@@ -357,7 +365,7 @@ def _risk_sentences(risk: pd.DataFrame, sensitivity: pd.DataFrame, year: int, ba
         f"With world supply shares of {year}, governance scored by {basis} and the worst case for "
         f"recycling and substitution, **{number_word(len(above))} of the {count_noun(len(risk), 'priority mineral')}** "
         f"reach the EU supply-risk threshold of 1; {top['mineral'].lower()} is highest ({top['sr_text']}, with "
-        f"{top['top_country']} supplying {fmt_share(top['top_share'])})"
+        f"{top['top_country']} supplying {fmt_share(top['top_share'])} of world {top['top_measure']} in {year})"
         + (f"; {join_names([f'{m.lower()} ({t})' for m, t in zip(below['mineral'], below['sr_text'])])} stay below it." if len(below) else ".")
     )
     robust = sensitivity.groupby("mineral")["critical_lower"].all()
@@ -365,7 +373,7 @@ def _risk_sentences(risk: pd.DataFrame, sensitivity: pd.DataFrame, year: int, ba
     text = [
         ("Supply risk (SR) on the EU method's 0–10 scale: the governance-weighted concentration of world supply, "
         "times (1 − end-of-life recycling input rate) times the substitution index. The bars use the worst case "
-        "(no recycling, no substitute): the data package has neither factor."),
+        "(no recycling, no substitute), because the sources used here give neither factor."),
         (f"Across the whole grid tried below — recycling input rates of {fmt_share(sensitivity['eol_rir'].min())}–"
          f"{fmt_share(sensitivity['eol_rir'].max())} and substitution indices of {fmt_number(sensitivity['substitution_index'].min(), 1)}–"
          f"{fmt_number(sensitivity['substitution_index'].max(), 1)} — "
@@ -480,7 +488,7 @@ def _complementarity(usgs: pd.DataFrame, trade: pd.DataFrame, year: int) -> tupl
         "India: reserves (share of world)": [india(v, s, st) for v, s, st in zip(
             shown["india_reserves_t"], shown["india_reserves_share"], shown["india_reserves_status"])],
         f"Japan: imports {trade_year} (USD)": shown["japan_imports_usd"].map(fmt_usd),
-        "Japan: net import ratio": shown["japan_net_import_ratio"].map(lambda r: fmt_number(r, 2)),
+        "Japan: net import ratio": shown["japan_net_import_ratio"].map(fmt_share),
         f"China: share of world production {year}": shown["china_production_share"].map(
             lambda v: "not listed" if pd.isna(v) else fmt_share(v)),
     })
@@ -561,10 +569,14 @@ def country_dependence(country: str = "India", year: int = 2024) -> CountryDepen
     nickel_year, nickel_table, nickel_text = _nickel(trade, iso3, country)
     comp_table, comp_text = _complementarity(usgs, trade, year)
 
-    findings = [share_finding, *shock_findings, risk_finding]
+    refining = refining_section(country, iso3)
+    mirror = mirror_section(country, iso3)
+
+    # The "so what" first: how dependent, by the estimate where reported data are missing; where
+    # the country stands as a refiner; then the reported shares, the shock and the risk scores.
+    findings = [mirror.finding, refining.finding, share_finding, *shock_findings, risk_finding]
     if bloc_sentence:
         findings.append(bloc_sentence)
-    findings.extend(nickel_text)
 
     editions = usgs.loc[usgs["year"] == year, "edition"]
     usgs_line = usgs_source(editions)
@@ -574,7 +586,7 @@ def country_dependence(country: str = "India", year: int = 2024) -> CountryDepen
         "mirror": (f"{comtrade}: China-reported monthly exports, table derived by a third party (mirror data); "
                    "event dates: news reports"),
         "risk": f"{usgs_line}; World Bank WGI ({basis}); method: EU CRM (Blengini et al. 2017)",
-        "blocs": f"{usgs_line}; memberships: news and official releases compiled in data/raw/partnership",
+        "blocs": f"{usgs_line}; memberships: news and official releases compiled for this project",
         "usgs": usgs_line,
     }
 
@@ -591,13 +603,13 @@ def country_dependence(country: str = "India", year: int = 2024) -> CountryDepen
             ("These are China's reported exports (FOB) to the country, not the country's own import records (mirror data), "
             "taken from tables a third party derived from UN Comtrade monthly data: secondary data."),
             "HS 811292 mixes gallium, germanium, indium and other unwrought metals; a change there is not gallium alone.",
-            "Event dates come from news and law-firm reports compiled in data/raw/partnership; windows leave out the event month.",
+            "Event dates come from news and law-firm reports compiled for this project; windows leave out the event month.",
             *flow_notes[1:],
         ],
         "risk": [
             (f"Governance here is the World Bank's WGI: {basis}; the EU method averages all six dimensions "
              "(score = 2 × (2.5 − mean)); a political-stability rank alone scores (100 − rank) / 10."),
-            ("End-of-life recycling input rate (EoL-RIR) and substitution index (SI) are not in the data package: the bars show the "
+            ("End-of-life recycling input rate (EoL-RIR) and substitution index (SI) are not in the sources used here: the bars show the "
             "worst case (EoL-RIR 0, SI 1) and the grid shows how SR moves with them; neither factor is estimated here."),
             (f"Method: {RISK_METHOD}. Only the global-supply term of the formula is computed (no import reliance or sourcing shares), so SR is the same "
             "for any importer; the EU's trade-related variable is 1 for every country."),
@@ -645,6 +657,8 @@ def country_dependence(country: str = "India", year: int = 2024) -> CountryDepen
         nickel_text=nickel_text,
         complementarity=comp_table,
         complementarity_text=comp_text,
+        refining=refining,
+        mirror=mirror,
         findings=findings,
         caveats=caveats,
         sources=chart_sources,
