@@ -236,7 +236,10 @@ def complementarity_display(comp: pd.DataFrame, *, year: int = USGS_YEAR, trade_
         f"India reserves {year}, t (world share)": [with_share(v, s) for v, s in zip(comp["india_reserves_t"], comp["india_reserves_share"])],
         f"Japan imports {trade_year}, USD": comp["japan_imports_usd"].map(fmt_usd),
         f"Japan net import ratio {trade_year}": comp["japan_net_import_ratio"].map(fmt_share),
-        f"China share of world production {year}": comp["china_production_share"].map(lambda v: "not listed by USGS" if v != v else fmt_share(v)),
+        f"China share of world production {year}": [
+            fmt_share(v) if v == v else ("not listed by USGS" if m else "no USGS series")
+            for v, m in zip(comp["china_production_share"], comp["production_measure"])
+        ],
         "China share of Japan's imports": [
             china_cell(s, c, y) for s, c, y in zip(comp["china_share_japan_imports"], comp["china_share_hs_code"], comp["china_share_year"])
         ],
