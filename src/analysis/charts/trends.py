@@ -195,7 +195,7 @@ def priority_trends_chart(trends: pd.DataFrame, *, source: str) -> alt.VConcatCh
             x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, labelFontSize=9)),
             y=alt.Y("share:Q", title=None, axis=alt.Axis(format=".0%", tickCount=5, labelFontSize=9), scale=alt.Scale(domain=[0, 1])),
             color=alt.Color("measure:N", scale=alt.Scale(domain=domain, range=["#5B7083", COLOURS["partner"], COLOURS["china"]]),
-                            legend=alt.Legend(title=None, orient="top")),
+                            legend=alt.Legend(title=None, orient="bottom")),
             strokeDash=alt.StrokeDash("measure:N", scale=alt.Scale(domain=domain, range=[[1, 0], [4, 2], [1, 0]]), legend=None),
             tooltip=[
                 alt.Tooltip("mineral:N", title="Mineral"),
@@ -205,9 +205,9 @@ def priority_trends_chart(trends: pd.DataFrame, *, source: str) -> alt.VConcatCh
                 alt.Tooltip("leader:N", title="Largest producer"),
             ],
         )
-        .properties(width=125, height=95)
+        .properties(width=100, height=90)
         .facet(facet=alt.Facet("panel:N", title=None, sort=list(dict.fromkeys(data["panel"])),
-                               header=alt.Header(labelFontSize=9, labelLimit=0, labelExpr="split(datum.value, '|')")), columns=4)
+                               header=alt.Header(labelFontSize=9, labelLimit=0, labelExpr="split(datum.value, '|')")), columns=4, spacing=12)
     )
     first, last = int(trends["year"].min()), int(trends["year"].max())
     ends = trends[trends["year"].isin([first, last])].pivot_table(index="mineral", columns="year", values="leader_share")
@@ -215,7 +215,7 @@ def priority_trends_chart(trends: pd.DataFrame, *, source: str) -> alt.VConcatCh
     return publish(
         chart,
         title=f"How concentration moved, {years}",
-        subtitle=f"Share of world supply (0–100%) of the largest producer, the top {k} and China, {years}",
+        subtitle=f"Share of world supply (0–100%) of the largest producer, the top {k} and China, {years}; where China is the largest producer the two lines coincide",
         source=source,
         description=(
             f"Small multiples of {trends['mineral'].nunique()} priority minerals, {years}: the largest producer's, the top {k}'s "

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.data import load_events, load_frameworks, load_quad_imports, load_usgs
+from analysis.charts.stages import IEA_SOURCE_LINE
 from analysis.data.supply import load_supply
 from analysis.indicators.stages import IEA_MINERALS, PROJECTION_LABEL, stage_comparison, stage_outlook
 from analysis.indicators.trends import concentration_trend, material_revisions
@@ -61,8 +62,9 @@ class StageSection:
 
 
 #: The IEA source line (the workbook in the package is a re-saved copy; PROVENANCE.md).
-IEA_SOURCE = ("IEA (2024), Critical Minerals Data Explorer, IEA, Paris (CC BY 4.0); the copy used is the May 2024 workbook "
-              "as re-saved in Excel by a third party, its 2023 figures checked against the IEA's Global Critical Minerals Outlook 2024")
+IEA_COPY_NOTE = ("The IEA workbook used here (May 2024 edition) is a copy that a third party opened and re-saved in Excel, not a "
+                 "pristine IEA download; its 2023 refining shares agree with those the IEA published in its Global Critical "
+                 "Minerals Outlook 2024.")
 
 
 def _series_stage(usgs: pd.DataFrame, mineral: str, measure: str, year: int) -> str:
@@ -131,7 +133,7 @@ def trend_section(usgs: pd.DataFrame, year: int, minerals: tuple[str, ...] = PRI
 
 
 def _rank_text(share: float, rank: float, listed: bool) -> str:
-    return f"#{int(rank)} ({fmt_share(share, 1)})" if listed else "not listed by the IEA"
+    return f"#{int(rank)} ({fmt_share(share)})" if listed else "not listed by the IEA"
 
 
 def stage_section(supply: pd.DataFrame, frameworks: pd.DataFrame, year: int = 2023, minerals: tuple[str, ...] = IEA_MINERALS) -> StageSection:
@@ -183,12 +185,13 @@ def stage_section(supply: pd.DataFrame, frameworks: pd.DataFrame, year: int = 20
         f"{year} is observed; {join_names([str(y) for y in projected])} are the {PROJECTION_LABEL} (operating and announced "
         "projects weighted by their probability of coming online), not observations.",
         "Bloc shares count only members the IEA names; members inside its 'Rest of world' are not counted, so they are lower bounds.",
+        IEA_COPY_NOTE,
     ]
     if same:
         notes.append(f"In {join_names(same)} the IEA names the same members of all three blocs, so MSP, Quad and India–Japan show one figure.")
     return StageSection(
         year=year, comparison=comparison, table=pd.DataFrame(rows), refiners=pd.DataFrame(refiners), outlook=outlook,
-        outlook_table=pd.DataFrame(outlook_rows), notes=notes, source=IEA_SOURCE,
+        outlook_table=pd.DataFrame(outlook_rows), notes=notes, source=IEA_SOURCE_LINE,
     )
 
 
@@ -402,32 +405,32 @@ def events_brief(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def what_changed_blocks(b: Briefing) -> list[object]:
-    """Report blocks for "what changed": the largest changes since the last data refresh, if any
-    (``econsec data diff``), then the revisions USGS made between editions."""
+    """Report blocks for "what changed": the largest changes since the last recorded data
+    refresh, if any. (Revisions between USGS editions are in the trend section.)"""
     from analysis.reports import blocks as report
 
     blocks: list[object] = []
     if b.changes_against is None:
         blocks.append(report.paragraph(
-            "No earlier state of the data is recorded (data/history/ is empty), so there is no refresh to compare with: "
-            "the data package is as first assembled. Run econsec data diff after an import or pull."
+            "No earlier state of the data is recorded, so there is no refresh to compare with: the data are as first assembled. "
+            "Revisions USGS made between its editions are listed under “How concentration moved” above."
         ))
     else:
         blocks.append(report.paragraph(f"Largest changes against {b.changes_against}:"))
         blocks.append(report.table(b.changes[["metric", "text"]].rename(columns={"metric": "Figure", "text": "Change"})))
-    if len(b.revisions):
-        table = pd.DataFrame({
-            "Mineral": b.revisions["commodity"],
-            "Country": b.revisions["country"],
-            "Year": b.revisions["year"],
-            "Now (t)": b.revisions["value_t"].map(lambda v: f"{v:,.0f}"),
-            "Before (t)": b.revisions["revised_from_t"].map(lambda v: f"{v:,.0f}"),
-            "Editions": [f"MCS {int(new)} revised MCS {int(old)}" for new, old in
-                         zip(b.revisions["edition"], b.revisions["revised_from_edition"])],
-        })
-        blocks.append(report.paragraph(
-            f"USGS revises earlier years in each new edition; {len(table)} production figures for priority minerals "
-            "differ between the editions in the data package (the newer edition is used throughout):"
-        ))
-        blocks.append(report.table(table, caption="Revisions between USGS editions"))
     return blocks
+
+
+def revision_blocks(t: TrendSection) -> list[object]:
+    """Report blocks for the revisions between USGS editions in the trend section (none if empty)."""
+    from analysis.reports import blocks as report
+
+    if t.revisions.empty:
+        return [report.paragraph("USGS made no revision of these series between its editions large enough to mention.")]
+    return [
+        report.paragraph(
+            "Each USGS edition revises earlier years. The largest revisions for these series, ranked by their weight in the "
+            "world total (at least 5% of the old value and 1% of world supply); the newer edition is used throughout:"
+        ),
+        report.table(t.revisions, caption="Largest revisions between USGS editions"),
+    ]
