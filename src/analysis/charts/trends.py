@@ -205,9 +205,9 @@ def priority_trends_chart(trends: pd.DataFrame, *, source: str) -> alt.VConcatCh
                 alt.Tooltip("leader:N", title="Largest producer"),
             ],
         )
-        .properties(width=100, height=90)
+        .properties(width=230, height=80)
         .facet(facet=alt.Facet("panel:N", title=None, sort=list(dict.fromkeys(data["panel"])),
-                               header=alt.Header(labelFontSize=9, labelLimit=0, labelExpr="split(datum.value, '|')")), columns=4, spacing=12)
+                               header=alt.Header(labelFontSize=9, labelLimit=0, labelExpr="split(datum.value, '|')")), columns=2, spacing=14)
     )
     first, last = int(trends["year"].min()), int(trends["year"].max())
     ends = trends[trends["year"].isin([first, last])].pivot_table(index="mineral", columns="year", values="leader_share")

@@ -173,10 +173,10 @@ def stage_section(supply: pd.DataFrame, frameworks: pd.DataFrame, year: int = 20
             row = {"Mineral": mineral, "Stage": stage}
             for y in years:
                 v = pivot[(mineral, stage, "China", y)]
-                row[f"China {y}"] = fmt_share(v) if v == v else "not listed"
+                row[f"China {y}" + (" projection" if y in projected else "")] = fmt_share(v) if v == v else "not listed"
             for g in groups[1:]:
                 v = pivot[(mineral, stage, g, projected[-1])]
-                row[f"{g} {projected[-1]}"] = fmt_share(v) if v == v else "no member listed"
+                row[f"{g} {projected[-1]} projection"] = fmt_share(v) if v == v else "no member listed"
             named = {members[(mineral, stage, g, projected[-1])] for g in groups[1:]}
             if len(named) == 1 and next(iter(named)):
                 same.append(f"{mineral.lower()} {stage}")
@@ -220,7 +220,7 @@ def _position(c: Concentration, iso3: str) -> tuple[float, str]:
     """(share, display text) of a country in one series: "0.7% (#7)", "not listed"."""
     row = c.shares[c.shares["iso3"] == iso3]
     if row.empty:
-        return np.nan, "not listed"
+        return np.nan, "not listed by USGS"
     share, rank = float(row["share"].iloc[0]), int(row["rank"].iloc[0])
     return share, f"{fmt_share(share, 1)} (#{rank})"
 
@@ -262,7 +262,7 @@ def supply_display(table: pd.DataFrame) -> pd.DataFrame:
         "Mineral": table["mineral"],
         "Measure": table["measure"].map(MEASURE_LABELS),
         "Leader (share)": [f"{l} ({fmt_share(s)})" for l, s in zip(table["leader"], table["leader_share"])],
-        "China": table["china_share"].map(lambda s: fmt_share(s) if s == s else "not listed"),
+        "China": table["china_share"].map(lambda s: fmt_share(s) if s == s else "not listed by USGS"),
         "Top 3": table["top3_share"].map(fmt_share),
         "HHI (0–10,000)": [fmt_hhi_range(a, b) for a, b in zip(table["hhi_lower"], table["hhi_upper"])],
         "MSP partners": table["msp_share"].map(fmt_share),
