@@ -336,7 +336,7 @@ def _findings(
     if len(china_led):
         parts = [f"{r.mineral.lower()} ({fmt_share(r.leader_share)} of world {MEASURE_LABELS[r.measure]})" for r in china_led.itertuples()]
         findings.append(
-            f"**A few countries control the supply of most priority minerals, and China leads in several.** "
+            f"**Most priority minerals come from a few countries, and China leads in several.** "
             f"{number_word(len(high)).capitalize()} of the {count_noun(len(table), 'priority mineral')} were highly concentrated in {year} "
             f"(HHI above 1,800 even at its lower bound); China was the largest producer of {join_names(parts)}."
         )
@@ -367,7 +367,7 @@ def _findings(
         f"share rose for {number_word(len(rose))} of the {number_word(len(ends))} priority minerals"
         + (f" and fell for {join_names([m.lower() for m in fell.index])}" if len(fell) else "") + "."
     )
-    findings.append(
+    dependence = (
         f"**Japan's battery supply chain depends on China.** In {lithium['year']}, China supplied {fmt_share(lithium['share'])} of "
         f"Japan's imports of {LITHIUM_HYDROXIDE_PRODUCT} by value (HS {lithium['hs_code']}, {fmt_usd(lithium['value_usd'])})."
     )
@@ -375,16 +375,15 @@ def _findings(
     if len(rows):
         last = rows.iloc[-1]
         peak = rows.loc[rows["china_share"].idxmax()]
-        headline = (
-            "India, too, relies on China for graphite." if last.china_share >= 0.5
-            else f"India has moved its graphite purchases away from China (from {fmt_share(peak.china_share)} in {int(peak.year)})."
-            if peak.china_share - last.china_share >= 0.1 else "India buys little of its graphite from China."
-        )
-        findings.append(
-            f"**{headline}** In {int(last.year)}, China supplied {fmt_share(last.china_share)} of "
-            f"India's natural graphite imports by value (HS 2504, {fmt_usd(last.value_usd)}); over {int(rows['year'].min())}–"
-            f"{int(rows['year'].max())} the share ranged from {fmt_share(rows['china_share'].min())} to {fmt_share(rows['china_share'].max())}."
-        )
+        if last.china_share >= 0.5:
+            india = f"India, too, bought {fmt_share(last.china_share)} of its natural graphite imports from China in {int(last.year)}"
+        elif peak.china_share - last.china_share >= 0.1:
+            india = (f"India has moved its natural graphite purchases away from China: {fmt_share(peak.china_share)} of its imports "
+                     f"came from China in {int(peak.year)}, {fmt_share(last.china_share)} in {int(last.year)}")
+        else:
+            india = f"India bought {fmt_share(last.china_share)} of its natural graphite imports from China in {int(last.year)}"
+        dependence += f" {india} (HS 2504, by value)."
+    findings.append(dependence)
     outlook = stages.outlook
     final = int(outlook["year"].max())
     china = outlook[(outlook["group"] == "China") & (outlook["stage"] == "refining")].pivot_table(index="mineral", columns="year", values="share")

@@ -47,6 +47,7 @@ class Partnership:
     both_lists: list[str]
     complementarity: pd.DataFrame
     complementarity_table: pd.DataFrame
+    lithium: dict[str, object]  # analysis.reports.common.japan_lithium_hydroxide, as in the briefing
     findings: list[str]
     caveats: list[str]
     events_source: str
@@ -192,6 +193,7 @@ def partnership(as_of: str = "2025-12-31") -> Partnership:
         both_lists=both,
         complementarity=comp,
         complementarity_table=complementarity_display(comp),
+        lithium=lithium,
         findings=findings,
         caveats=caveats,
         events_source=_source_of("events"),
