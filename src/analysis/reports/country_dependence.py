@@ -204,7 +204,7 @@ def _mineral_imports(trade: pd.DataFrame, iso3: str) -> tuple[int, pd.DataFrame]
         "Mineral": table["mineral"],
         "Imports (USD)": table["imports_usd"].map(fmt_usd),
         "Exports (USD)": table["exports_usd"].map(fmt_usd),
-        "Net import ratio": table["net_import_ratio"].map(lambda r: fmt_number(r, 2)),
+        "Net import ratio": table["net_import_ratio"].map(fmt_share),
         "HS codes summed": table["hs_codes"],
     })
 
@@ -481,7 +481,7 @@ def _complementarity(usgs: pd.DataFrame, trade: pd.DataFrame, year: int) -> tupl
         "India: reserves (share of world)": [india(v, s, st) for v, s, st in zip(
             shown["india_reserves_t"], shown["india_reserves_share"], shown["india_reserves_status"])],
         f"Japan: imports {trade_year} (USD)": shown["japan_imports_usd"].map(fmt_usd),
-        "Japan: net import ratio": shown["japan_net_import_ratio"].map(lambda r: fmt_number(r, 2)),
+        "Japan: net import ratio": shown["japan_net_import_ratio"].map(fmt_share),
         f"China: share of world production {year}": shown["china_production_share"].map(
             lambda v: "not listed" if pd.isna(v) else fmt_share(v)),
     })
