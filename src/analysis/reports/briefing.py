@@ -129,7 +129,14 @@ def trend_section(usgs: pd.DataFrame, year: int, minerals: tuple[str, ...] = PRI
         notes.append(f"USGS does not list China's {mineral.lower()} {trends.loc[trends['mineral'] == mineral, 'series_label'].iloc[0]} "
                      f"in {join_names([str(y) for y in yrs])} (no figure, not zero).")
     return TrendSection(first=first, last=last, trends=trends, table=pd.DataFrame(rows), revisions=revisions_display,
-                        notes=notes, source=usgs_source(trends["edition"]))
+                        notes=notes, source=_editions_source(trends["edition"]))
+
+
+def _editions_source(editions: pd.Series) -> str:
+    """Short source line for a chart drawn from several MCS editions (full citations in the sources section)."""
+    first, last = int(editions.min()), int(editions.max())
+    span = str(first) if first == last else f"{first}, {last}" if last == first + 1 else f"{first}–{last}"
+    return f"USGS Mineral Commodity Summaries {span} (each year from the newest edition that reports it)"
 
 
 def _rank_text(share: float, rank: float, listed: bool) -> str:

@@ -122,9 +122,9 @@ def lists_overlap(lists: pd.DataFrame) -> pd.DataFrame:
 
 def _source_of(frame_name: str) -> str:
     return {
-        "events": "Events compiled from public reports, one source per event, with the official pages found by the econsec source check",
-        "frameworks": "Framework memberships compiled from public reports (data/raw/partnership/frameworks.csv)",
-        "lists": "India Ministry of Mines (2023) and Japan's rare-metal list, via data/raw/partnership/critical_mineral_lists.csv",
+        "events": "Events compiled from public reports, one source per event; the official government page added where one was found",
+        "frameworks": "Framework memberships compiled from public reports, one source per membership (listed in the sources section)",
+        "lists": "India Ministry of Mines (2023), Critical Minerals for India; Japan's 31 prioritised rare metals (2009 strategy)",
     }[frame_name]
 
 
