@@ -192,8 +192,8 @@ def priority_trends_chart(trends: pd.DataFrame, *, source: str) -> alt.VConcatCh
         alt.Chart(long)
         .mark_line(point=alt.OverlayMarkDef(size=30))
         .encode(
-            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, labelFontSize=9)),
-            y=alt.Y("share:Q", title=None, axis=alt.Axis(format=".0%", tickCount=5, labelFontSize=9), scale=alt.Scale(domain=[0, 1])),
+            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, labelFontSize=10)),
+            y=alt.Y("share:Q", title=None, axis=alt.Axis(format=".0%", tickCount=5, labelFontSize=10), scale=alt.Scale(domain=[0, 1])),
             color=alt.Color("measure:N", scale=alt.Scale(domain=domain, range=["#5B7083", COLOURS["partner"], COLOURS["china"]]),
                             legend=alt.Legend(title=None, orient="bottom")),
             strokeDash=alt.StrokeDash("measure:N", scale=alt.Scale(domain=domain, range=[[1, 0], [4, 2], [1, 0]]), legend=None),
@@ -207,7 +207,7 @@ def priority_trends_chart(trends: pd.DataFrame, *, source: str) -> alt.VConcatCh
         )
         .properties(width=230, height=80)
         .facet(facet=alt.Facet("panel:N", title=None, sort=list(dict.fromkeys(data["panel"])),
-                               header=alt.Header(labelFontSize=9, labelLimit=0, labelExpr="split(datum.value, '|')")), columns=2, spacing=14)
+                               header=alt.Header(labelFontSize=10, labelLimit=0, labelExpr="split(datum.value, '|')")), columns=2, spacing=14)
     )
     first, last = int(trends["year"].min()), int(trends["year"].max())
     ends = trends[trends["year"].isin([first, last])].pivot_table(index="mineral", columns="year", values="leader_share")

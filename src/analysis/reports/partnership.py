@@ -230,7 +230,7 @@ def complementarity_display(comp: pd.DataFrame, *, year: int = USGS_YEAR, trade_
         return "n/a" if value != value else f"{fmt_tonnes(value)} ({fmt_share(share, 1)})"
 
     def china_cell(share: float, code: str, when: object) -> str:
-        return "no partner split" if share != share else f"{fmt_share(share)} in {int(when)} (HS {code})"
+        return "not in the trade data" if share != share else f"{fmt_share(share)} in {int(when)} (HS {code})"
 
     return pd.DataFrame({
         "Mineral": comp["mineral"],
