@@ -227,7 +227,7 @@ def _position(c: Concentration, iso3: str) -> tuple[float, str]:
     """(share, display text) of a country in one series: "0.7% (#7)", "not listed"."""
     row = c.shares[c.shares["iso3"] == iso3]
     if row.empty:
-        return np.nan, "not listed by USGS"
+        return np.nan, "not listed"
     share, rank = float(row["share"].iloc[0]), int(row["rank"].iloc[0])
     return share, f"{fmt_share(share, 1)} (#{rank})"
 
