@@ -13,7 +13,7 @@ import altair as alt
 import pandas as pd
 
 from analysis.charts.theme import COLOURS, publish
-from analysis.text import fmt_share, fmt_tonnes
+from analysis.text import fmt_share, fmt_tonnes, join_names
 
 ROLE_DOMAIN = ["China", "India", "Japan", "Other producers", "Rest of world"]
 ROLE_RANGE = [COLOURS["china"], COLOURS["india"], COLOURS["japan"], "#5B7083", COLOURS["other"]]
@@ -203,23 +203,32 @@ def supply_overview_chart(supply: pd.DataFrame, *, year: int, source: str) -> al
     order = supply.sort_values("top3_share", ascending=False)["mineral"].tolist()
     domain = ["Top 3 producers", "China", "MSP partners", "Quad"]
     colours = ["#555555", COLOURS["china"], COLOURS["partner"], COLOURS["japan"]]
-    chart = (
+    long["label"] = long["share"].map(fmt_share)
+    # each measure on its own sub-row of the mineral, so equal shares do not hide each other
+    y = alt.Y("mineral:N", sort=order, title=None, axis=alt.Axis(labelFontWeight="bold"))
+    y_offset = alt.YOffset("measure:N", sort=domain, scale=alt.Scale(domain=domain, paddingOuter=0.3))
+    points = (
         alt.Chart(long)
-        .mark_point(filled=True, size=110, opacity=0.9)
+        .mark_point(filled=True, size=70, opacity=0.95)
         .encode(
-            y=alt.Y("mineral:N", sort=order, title=None),
+            y=y,
+            yOffset=y_offset,
             x=alt.X("share:Q", title="Share of world production (0–100%)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
             color=alt.Color("measure:N", title=None, scale=alt.Scale(domain=domain, range=colours)),
             shape=alt.Shape("measure:N", title=None, scale=alt.Scale(domain=domain, range=["diamond", "circle", "square", "triangle-up"])),
             tooltip=[
                 alt.Tooltip("mineral:N", title="Mineral"),
                 alt.Tooltip("measure:N", title="Who"),
-                alt.Tooltip("share:Q", title="Share of world", format=".1%"),
+                alt.Tooltip("label:N", title="Share of world"),
                 alt.Tooltip("leader:N", title="Largest producer"),
             ],
         )
-        .properties(width=520, height=30 * len(order))
     )
+    unlisted = supply.loc[supply["china_share"].isna(), ["mineral"]].assign(measure="China", x=0.0, text="China: not listed by USGS")
+    note = alt.Chart(unlisted).mark_text(align="left", dx=2, fontSize=9, color=COLOURS["china"]).encode(
+        y=y, yOffset=y_offset, x="x:Q", text="text:N"
+    )
+    chart = (points + note).properties(width=520, height=alt.Step(9))
     return publish(
         chart,
         title="Who supplies the priority minerals",
@@ -228,6 +237,8 @@ def supply_overview_chart(supply: pd.DataFrame, *, year: int, source: str) -> al
         description=(
             f"Dot plot of {len(order)} priority minerals showing the top-3 producers' share, China's share and the "
             f"shares of MSP partners and Quad members in world production in {year}."
+            + (f" USGS does not list China for {join_names(sorted(supply.loc[supply['china_share'].isna(), 'mineral'].str.lower()))}."
+               if supply["china_share"].isna().any() else "")
         ),
         csv_name=f"priority-minerals-{year}",
     )

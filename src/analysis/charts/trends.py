@@ -163,3 +163,65 @@ def concentration_trend_chart(trend: pd.DataFrame, *, mineral: str, stage_label:
         ),
         csv_name=f"{mineral}-{stage_label}-concentration-{years}",
     )
+
+
+def priority_trends_chart(trends: pd.DataFrame, *, source: str) -> alt.VConcatChart:
+    """Small multiples, one per mineral: leader's, top-3 and China's share of world supply per year.
+
+    ``trends``: :func:`analysis.indicators.trends.concentration_trend` of several minerals
+    stacked (column ``mineral``; ``series_label`` names the series, e.g. "mine production").
+    Years where USGS gives China no figure have no China point (not listed, not zero); the
+    panel title says so.
+    """
+    top_column = next(c for c in trends.columns if c.startswith("top") and c.endswith("_share"))
+    k = top_column[3:-6]
+    labels = {"leader_share": "Largest producer", top_column: f"Top {k}", "china_share": "China"}
+    data = trends.copy()
+    missing = data[data["china_share"].isna()].groupby("mineral")["year"].apply(lambda y: _span(y))
+    data["panel"] = [
+        f"{m} ({s})" + (f"|China not listed by USGS {missing[m]}" if m in missing.index else "")
+        for m, s in zip(data["mineral"], data["series_label"])
+    ]
+    long = data.melt(id_vars=["panel", "mineral", "year", "leader"], value_vars=list(labels), var_name="measure", value_name="share")
+    long["measure"] = long["measure"].map(labels)
+    long = long.dropna(subset=["share"])
+    long["share_label"] = long["share"].map(fmt_share)
+    domain = list(labels.values())
+    years = _span(trends["year"])
+    chart = (
+        alt.Chart(long)
+        .mark_line(point=alt.OverlayMarkDef(size=30))
+        .encode(
+            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, labelFontSize=10)),
+            y=alt.Y("share:Q", title=None, axis=alt.Axis(format=".0%", tickCount=5, labelFontSize=10), scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color("measure:N", scale=alt.Scale(domain=domain, range=["#5B7083", COLOURS["partner"], COLOURS["china"]]),
+                            legend=alt.Legend(title=None, orient="bottom")),
+            strokeDash=alt.StrokeDash("measure:N", scale=alt.Scale(domain=domain, range=[[1, 0], [4, 2], [1, 0]]), legend=None),
+            tooltip=[
+                alt.Tooltip("mineral:N", title="Mineral"),
+                alt.Tooltip("year:O", title="Year"),
+                alt.Tooltip("measure:N", title="Share of"),
+                alt.Tooltip("share_label:N", title="Share of world"),
+                alt.Tooltip("leader:N", title="Largest producer"),
+            ],
+        )
+        .properties(width=230, height=80)
+        .facet(facet=alt.Facet("panel:N", title=None, sort=list(dict.fromkeys(data["panel"])),
+                               header=alt.Header(labelFontSize=10, labelLimit=0, labelExpr="split(datum.value, '|')")), columns=2, spacing=14)
+    )
+    first, last = int(trends["year"].min()), int(trends["year"].max())
+    ends = trends[trends["year"].isin([first, last])].pivot_table(index="mineral", columns="year", values="leader_share")
+    moves = (ends[last] - ends[first]).dropna().sort_values() if first in ends and last in ends else pd.Series(dtype=float)
+    return publish(
+        chart,
+        title=f"How concentration moved, {years}",
+        subtitle=f"Share of world supply (0–100%) of the largest producer, the top {k} and China, {years}; where China is the largest producer the two lines coincide",
+        source=source,
+        description=(
+            f"Small multiples of {trends['mineral'].nunique()} priority minerals, {years}: the largest producer's, the top {k}'s "
+            "and China's share of world supply per year."
+            + (f" The largest producer's share rose most in {moves.index[-1].lower()} ({fmt_share(ends.loc[moves.index[-1], first])} to "
+               f"{fmt_share(ends.loc[moves.index[-1], last])})." if len(moves) else "")
+        ),
+        csv_name=f"priority-minerals-concentration-{years}",
+    )

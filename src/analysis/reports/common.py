@@ -10,7 +10,9 @@ import pandas as pd
 from analysis.data.package import read_datapackage
 from analysis.data.wgi import STABILITY_RESOURCE, load_political_stability, six_dimension_estimates
 from analysis.errors import ParameterError
+from analysis.indicators.dependence import import_dependence
 from analysis.indicators.risk import governance_scores
+from analysis.text import fmt_share
 
 
 @lru_cache(maxsize=1)
@@ -74,3 +76,38 @@ def governance_basis_text(governance: pd.DataFrame) -> str:
     years = sorted({int(y) for b in rest for y in re.findall(r"\d{4}$", b)})
     span = (f" {years[0]}" if len(years) == 1 else f" {years[0]}–{years[-1]}") if years else ""
     return f"{main} ({others} {'country' if others == 1 else 'countries'} without it: {' / '.join(kinds)}{span})"
+
+#: The one figure both the briefing and the partnership report quote for Japan's dependence on
+#: China in battery lithium: China's share of Japan's imports of lithium oxide and hydroxide.
+LITHIUM_HYDROXIDE_HS = "282520"
+LITHIUM_HYDROXIDE_PRODUCT = "lithium oxide and hydroxide"
+
+
+def china_import_share(trade: pd.DataFrame, reporter: str, hs_code: str, year: int | None = None) -> dict[str, object]:
+    """China's share of ``reporter``'s imports of one HS code, by value, in ``year`` (default:
+    the latest year with a reported partner split) — one function so every report prints the
+    same value and year.
+
+    Returns ``reporter``, ``hs_code``, ``year``, ``share`` (0–1), ``value_usd`` (imports from
+    the World) and ``text`` ("84% in 2024", the year always stated).
+    """
+    rows = import_dependence(trade, reporter, hs_codes=hs_code)
+    rows = rows[(rows["china_basis"] == "reported") & rows["china_share"].notna()]
+    if year is not None:
+        rows = rows[rows["year"] == int(year)]
+    if rows.empty:
+        raise ParameterError(f"no reported China share of {reporter} imports of HS {hs_code}" + (f" in {year}" if year else ""))
+    row = rows.sort_values("year").iloc[-1]
+    return {
+        "reporter": reporter,
+        "hs_code": hs_code,
+        "year": int(row["year"]),
+        "share": float(row["china_share"]),
+        "value_usd": float(row["value_usd"]),
+        "text": f"{fmt_share(float(row['china_share']))} in {int(row['year'])}",
+    }
+
+
+def japan_lithium_hydroxide(trade: pd.DataFrame) -> dict[str, object]:
+    """:func:`china_import_share` of Japan's lithium oxide and hydroxide imports (HS 282520), latest year."""
+    return china_import_share(trade, "JPN", LITHIUM_HYDROXIDE_HS)

@@ -14,6 +14,7 @@ from analysis.data import load_critical_mineral_lists, load_events, load_framewo
 from analysis.data.minerals import PRIORITY_MINERALS
 from analysis.errors import ParameterError
 from analysis.indicators.partners import BLOC_ALIASES, complementarity
+from analysis.reports.common import china_import_share, japan_lithium_hydroxide
 from analysis.text import count_noun, fmt_share, fmt_tonnes, fmt_usd, join_names
 
 #: The milestones the report must show, each found by a pattern on the event title. A
@@ -46,6 +47,7 @@ class Partnership:
     both_lists: list[str]
     complementarity: pd.DataFrame
     complementarity_table: pd.DataFrame
+    lithium: dict[str, object]  # analysis.reports.common.japan_lithium_hydroxide, as in the briefing
     findings: list[str]
     caveats: list[str]
     events_source: str
@@ -120,9 +122,9 @@ def lists_overlap(lists: pd.DataFrame) -> pd.DataFrame:
 
 def _source_of(frame_name: str) -> str:
     return {
-        "events": "Events compiled from public reports, one source per event, with the official pages found by the econsec source check",
-        "frameworks": "Framework memberships compiled from public reports (data/raw/partnership/frameworks.csv)",
-        "lists": "India Ministry of Mines (2023) and Japan's rare-metal list, via data/raw/partnership/critical_mineral_lists.csv",
+        "events": "Events compiled from public reports, one source per event; the official government page added where one was found",
+        "frameworks": "Framework memberships compiled from public reports, one source per membership (listed in the sources section)",
+        "lists": "India Ministry of Mines (2023), Critical Minerals for India; Japan's 31 prioritised rare metals (2009 strategy)",
     }[frame_name]
 
 
@@ -147,7 +149,10 @@ def partnership(as_of: str = "2025-12-31") -> Partnership:
     overlap = lists_overlap(lists)
     both = sorted(overlap.loc[overlap["status"] == "on both lists", "mineral"].unique(),
                   key=lambda m: (m not in PRIORITY_MINERALS, m))
-    comp = complementarity(load_usgs(), lists, load_trade())
+    trade = load_trade()
+    comp = complementarity(load_usgs(), lists, trade, year=USGS_YEAR, trade_year=TRADE_YEAR)
+    comp = latest_china_shares(comp, trade)
+    lithium = japan_lithium_hydroxide(trade)
     india_reserves = comp[comp["india_reserves_t"].notna() & (comp["india_reserves_t"] > 0)]
 
     findings = [
@@ -163,7 +168,11 @@ def partnership(as_of: str = "2025-12-31") -> Partnership:
     if len(india_reserves):
         parts = [f"{row.mineral.lower()} ({fmt_tonnes(row.india_reserves_t)}, {fmt_share(row.india_reserves_share, 1)} of world reserves)"
                  for row in india_reserves.itertuples()]
-        findings.append(f"Of the minerals on both lists, India holds reported reserves of {join_names(parts)}.")
+        findings.append(f"Of the minerals on both lists, India holds reported reserves of {join_names(parts)} ({USGS_YEAR}).")
+    findings.append(
+        f"Japan still buys most of its battery lithium from China: in {lithium['year']}, China supplied "
+        f"{fmt_share(lithium['share'])} of Japan's imports of lithium oxide and hydroxide by value (HS {lithium['hs_code']})."
+    )
     n_primary = int((events["source_type"] == "primary").sum())
     caveats = [
         f"{n_primary} of the {len(events)} events rest on an official government page; for the other "
@@ -184,6 +193,7 @@ def partnership(as_of: str = "2025-12-31") -> Partnership:
         both_lists=both,
         complementarity=comp,
         complementarity_table=complementarity_display(comp),
+        lithium=lithium,
         findings=findings,
         caveats=caveats,
         events_source=_source_of("events"),
@@ -192,19 +202,49 @@ def partnership(as_of: str = "2025-12-31") -> Partnership:
     )
 
 
-def complementarity_display(comp: pd.DataFrame) -> pd.DataFrame:
-    """Display version of :func:`analysis.indicators.partners.complementarity` (units in headers)."""
+#: USGS year (production, reserves) and Comtrade year (Japan's trade with the World) of the
+#: complementarity table; China's share of Japan's imports is the latest year (see
+#: :func:`latest_china_shares`), the same figure the briefing prints.
+USGS_YEAR = 2024
+TRADE_YEAR = 2023
+
+
+def latest_china_shares(comp: pd.DataFrame, trade: pd.DataFrame) -> pd.DataFrame:
+    """Replace ``china_share_japan_imports`` by the latest year's share
+    (:func:`analysis.reports.common.china_import_share`) and add ``china_share_year``."""
+    shares, years = [], []
+    for code in comp["china_share_hs_code"]:
+        if code:
+            latest = china_import_share(trade, "JPN", str(code))
+            shares.append(latest["share"])
+            years.append(latest["year"])
+        else:
+            shares.append(float("nan"))
+            years.append(pd.NA)
+    return comp.assign(china_share_japan_imports=shares, china_share_year=pd.array(years, dtype="Int64"))
+
+
+def complementarity_display(comp: pd.DataFrame, *, year: int = USGS_YEAR, trade_year: int = TRADE_YEAR) -> pd.DataFrame:
+    """Display version of :func:`analysis.indicators.partners.complementarity` (units and years in headers)."""
     def with_share(value: float, share: float) -> str:
         return "n/a" if value != value else f"{fmt_tonnes(value)} ({fmt_share(share, 1)})"
 
+    def china_cell(share: float, code: str, when: object) -> str:
+        return "not in the trade data" if share != share else f"{fmt_share(share)} in {int(when)} (HS {code})"
+
     return pd.DataFrame({
         "Mineral": comp["mineral"],
-        "India production, t (world share)": [with_share(v, s) for v, s in zip(comp["india_production_t"], comp["india_production_share"])],
-        "India reserves, t (world share)": [with_share(v, s) for v, s in zip(comp["india_reserves_t"], comp["india_reserves_share"])],
-        "Japan imports 2023, USD": comp["japan_imports_usd"].map(fmt_usd),
-        "Japan net import ratio": comp["japan_net_import_ratio"].map(fmt_share),
-        "China share of world production": comp["china_production_share"].map(fmt_share),
-        "China share of Japan's imports": comp["china_share_japan_imports"].map(fmt_share),
+        f"India production {year}, t (world share)": [with_share(v, s) for v, s in zip(comp["india_production_t"], comp["india_production_share"])],
+        f"India reserves {year}, t (world share)": [with_share(v, s) for v, s in zip(comp["india_reserves_t"], comp["india_reserves_share"])],
+        f"Japan imports {trade_year}, USD": comp["japan_imports_usd"].map(fmt_usd),
+        f"Japan net import ratio {trade_year}": comp["japan_net_import_ratio"].map(fmt_share),
+        f"China share of world production {year}": [
+            fmt_share(v) if v == v else ("not listed by USGS" if m else "no USGS series")
+            for v, m in zip(comp["china_production_share"], comp["production_measure"])
+        ],
+        "China share of Japan's imports": [
+            china_cell(s, c, y) for s, c, y in zip(comp["china_share_japan_imports"], comp["china_share_hs_code"], comp["china_share_year"])
+        ],
     })
 
 
