@@ -129,7 +129,10 @@ def membership_chart(matrix: pd.DataFrame, *, as_of: str, source: str) -> alt.VC
     )
     frameworks = data[data["member"]].groupby("framework")["country"].count().sort_values(ascending=False, kind="stable").index.tolist()
     base = alt.Chart(data[data["country"].isin(countries)]).encode(
-        x=alt.X("framework:N", sort=frameworks, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=200)),
+        x=alt.X("framework:N", sort=frameworks, title=None, axis=alt.Axis(labelAngle=0, labelLimit=200,
+                                   # one word a line: long names ("Quad Critical Minerals Initiative")
+                                   # stay level and readable instead of slanting
+                                   labelExpr="split(datum.label, ' ')", labelLineHeight=12)),
         y=alt.Y("country:N", sort=countries, title=None),
         tooltip=[
             alt.Tooltip("country:N", title="Country"),
@@ -146,7 +149,7 @@ def membership_chart(matrix: pd.DataFrame, *, as_of: str, source: str) -> alt.VC
         ),
     )
     return publish(
-        cells.properties(width=22 * len(frameworks) + 120, height=16 * len(countries)),
+        cells.properties(width=72 * len(frameworks), height=16 * len(countries)),
         title="Who belongs to which framework",
         subtitle=f"Membership as of {as_of} (filled = member); countries ordered by number of memberships",
         source=source,
@@ -162,7 +165,7 @@ def lists_overlap_chart(overlap: pd.DataFrame, *, source: str) -> alt.VConcatCha
     """Minerals on India's and/or Japan's critical-mineral list: one dot per list it is on.
 
     ``overlap`` columns: ``mineral``, ``country`` (India | Japan), ``on_list`` (bool), ``status``
-    ("on both lists" | "India only" | "Japan only").
+    ("on both lists" | "India only" | "Japan only"), ``list_year`` (Int64, <NA> when undated).
     """
     data = overlap[overlap["on_list"]]
     order = (
@@ -170,6 +173,10 @@ def lists_overlap_chart(overlap: pd.DataFrame, *, source: str) -> alt.VConcatCha
         .sort_values(["both", "mineral"], ascending=[False, True])["mineral"].drop_duplicates().tolist()
     )
     n_both = data.loc[data["status"] == "on both lists", "mineral"].nunique()
+    years = overlap.groupby("country")["list_year"].first()
+    named = [f"{country}'s {'list' if pd.isna(year) else f'{year} list'}" for country, year in years.items()]
+    undated = [country for country, year in years.items() if pd.isna(year)]
+    undated_note = f"; {' and '.join(undated)}: list undated in its source" if undated else ""
     chart = (
         alt.Chart(data)
         .mark_circle(size=120)
@@ -189,9 +196,9 @@ def lists_overlap_chart(overlap: pd.DataFrame, *, source: str) -> alt.VConcatCha
     )
     return publish(
         chart,
-        title="Critical minerals on India's and Japan's lists",
-        subtitle=f"{n_both} minerals on both lists; names harmonised to USGS commodities",
+        title=f"Critical minerals on {' and '.join(named)}",
+        subtitle=f"Number of minerals on both lists: {n_both}{undated_note}; names harmonised to USGS commodities",
         source=source,
-        description=f"Dot matrix of {len(order)} minerals on India's 2023 and Japan's rare-metal lists; {n_both} are on both.",
+        description=f"Dot matrix of {len(order)} minerals on {' and '.join(named)}; {n_both} are on both.",
         csv_name="critical-mineral-lists",
     )

@@ -309,7 +309,8 @@ def briefing(year: int = 2024) -> Briefing:
         f"USGS values for {year} are estimates published in early {year + 1}.",
         "China's import shares use India's and Japan's own customs declarations (UN Comtrade), CIF values in current "
         "US dollars; the trade data cover natural graphite (HS 2504), cobalt oxides and hydroxides (2822) and lithium "
-        "oxide and hydroxide (282520) — partner detail for rare earths and gallium is not in the data package.",
+        "oxide and hydroxide (282520). The customs records used here have no partner breakdown for rare earths or "
+        "gallium; the country reports show what China's own export statistics can and cannot tell about them.",
         "Bloc shares count only members USGS lists by name; the EU counts through its member states that are MSP "
         "partners themselves. Quad members have no sourced joining date and are counted as members throughout.",
     ]

@@ -102,7 +102,9 @@ def membership_matrix(frameworks: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataF
 
 
 def lists_overlap(lists: pd.DataFrame) -> pd.DataFrame:
-    """Mineral × {India, Japan}: ``on_list`` and ``status`` (on both lists / India only / Japan only).
+    """Mineral × {India, Japan}: ``on_list``, ``status`` (on both lists / India only / Japan only)
+    and ``list_year`` (year of that country's list, from ``list_date``; <NA> when the source gives
+    no date).
 
     Names are harmonised to USGS commodities first (Japan's platinum and palladium both count
     as platinum-group metals), so each mineral appears once per list.
@@ -117,6 +119,8 @@ def lists_overlap(lists: pd.DataFrame) -> pd.DataFrame:
     merged["status"] = [
         "on both lists" if c == 2 else f"{first[m]} only" for m, c in zip(merged["mineral_std"], count)
     ]
+    years = lists.dropna(subset=["list_date"]).groupby("country")["list_date"].min().dt.year
+    merged["list_year"] = merged["country"].map(years).astype("Int64")
     return merged.rename(columns={"mineral_std": "mineral"})
 
 
