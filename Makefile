@@ -31,7 +31,7 @@ reports: $(STAMP)
 	$(BIN)/econsec build
 
 test: $(STAMP) system-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 # Everything a push to main must pass before its reports are published.
 publish-check: $(STAMP)
@@ -40,7 +40,7 @@ publish-check: $(STAMP)
 	ECONSEC_REQUIRE_SYSTEM_DEPS=1 $(MAKE) --no-print-directory test
 	$(MAKE) --no-print-directory reports
 	ECONSEC_REQUIRE_SYSTEM_DEPS=1 ECONSEC_CHECK_REPORTS=reports \
-	    $(BIN)/python -m pytest tests/e2e/test_browser.py tests/e2e/test_pdf.py
+	    $(BIN)/python -m pytest tests/e2e/test_browser.py tests/e2e/test_pdf.py tests/e2e/test_reader_text.py
 	$(MAKE) --no-print-directory site
 
 # The published site: reports/ without the build cache (screenshots of the checks included).

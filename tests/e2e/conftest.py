@@ -202,3 +202,12 @@ def browser():
 def poppler() -> None:
     require_tool("pdftotext", "PDF TEXT IS")
     require_tool("pdftoppm", "PDF PAGES ARE")
+
+
+def pytest_collection_modifyitems(items):
+    """Under ``pytest -n`` (``make test``), every test that reads the built subset runs on one
+    worker, so the subset is built once, not once per worker (``--dist loadgroup``)."""
+    shared = {"checked_reports", "report_pages", "page_checks"}
+    for item in items:
+        if shared & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group("built-subset"))
