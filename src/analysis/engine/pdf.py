@@ -17,7 +17,7 @@ import html
 import re
 from typing import Any
 
-from analysis.engine.vega import Chart, format_cell, prepare, print_columns, replace_charts
+from analysis.engine.vega import Chart, field_formats, field_titles, format_as_shown, prepare, print_columns, replace_charts
 from analysis.engine.html import TEMPLATES, stylesheet
 
 #: Rows of a chart's data printed in the appendix (the CSV in the HTML has them all).
@@ -61,15 +61,18 @@ def appendix_entry(chart: Chart) -> dict[str, Any]:
         if not table.rows:
             continue
         columns = print_columns(chart, table)
+        formats = field_formats(chart.spec)
         rows = [
             [
-                {"text": format_cell(row.get(column)), "numeric": isinstance(row.get(column), (int, float))
+                {"text": format_as_shown(row.get(column), formats.get(column)), "numeric": isinstance(row.get(column), (int, float))
                  and not isinstance(row.get(column), bool)}
                 for column in columns
             ]
             for row in table.rows[:APPENDIX_ROWS]
         ]
-        tables.append({"columns": columns, "rows": rows, "more": max(0, len(table.rows) - APPENDIX_ROWS)})
+        titles = field_titles(chart.spec)
+        headers = [titles.get(column, column) for column in columns]
+        tables.append({"columns": headers, "rows": rows, "more": max(0, len(table.rows) - APPENDIX_ROWS)})
     return {
         "number": chart.number,
         "id": chart.id,

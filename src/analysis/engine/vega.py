@@ -124,6 +124,60 @@ def used_fields(spec: Any) -> set[str]:
     return found
 
 
+def _field_property(spec: Any, prop: str) -> dict[str, str]:
+    """Field → its ``prop`` ("title", "format") in the spec: a tooltip's first, else an encoding's."""
+    tooltip: dict[str, str] = {}
+    encoding: dict[str, str] = {}
+
+    def walk(node: Any, in_tooltip: bool) -> None:
+        if isinstance(node, dict):
+            name = node.get("field")
+            value = node.get(prop)
+            if prop == "format" and value is None and isinstance(node.get("axis"), dict):
+                value = node["axis"].get("format")
+            if isinstance(name, str) and isinstance(value, str) and value.strip():
+                key = name.split(".")[0].replace("\\", "")
+                (tooltip if in_tooltip else encoding).setdefault(key, value.strip())
+            for key, child in node.items():
+                if key not in ("datasets", "data"):
+                    walk(child, in_tooltip or key == "tooltip")
+        elif isinstance(node, list):
+            for child in node:
+                walk(child, in_tooltip)
+
+    walk(spec, False)
+    return {**encoding, **tooltip}
+
+
+def field_titles(spec: Any) -> dict[str, str]:
+    """Field → the reader's name for it, from the spec itself: a tooltip's ``title`` first (it
+    usually carries the unit: "Share of world output"), else an encoding's ``title``. The print
+    appendix heads its columns with these instead of code names like ``value_t``; a field the
+    spec never titles keeps its name."""
+    return _field_property(spec, "title")
+
+
+def field_formats(spec: Any) -> dict[str, str]:
+    """Field → the d3 number format the chart shows it with (``.0%``, ``,.0f``), tooltip first."""
+    return _field_property(spec, "format")
+
+
+def format_as_shown(value: Any, d3_format: str | None) -> str:
+    """``value`` printed as the chart prints it: the d3 formats charts use (``.1%``, ``,.0f``,
+    ``.2f``) are valid Python format specs too; anything else (``~s``, dates, text) falls back to
+    :func:`format_cell`."""
+    if d3_format and isinstance(value, (int, float)) and not isinstance(value, bool):
+        if d3_format.endswith("%") and "." not in d3_format:
+            # an axis's bare "%" is meant for round tick values; d3 and Python would print a
+            # value as 88.717949%, so the appendix prints whole percentages
+            d3_format = d3_format[:-1] + ".0%"
+        try:
+            return format(value, d3_format)
+        except (ValueError, TypeError):
+            pass
+    return format_cell(value)
+
+
 def print_columns(chart: Chart, table: DataTable) -> list[str]:
     """The columns of ``table`` the chart shows (all of them if it names none)."""
     wanted = used_fields(chart.spec)
