@@ -37,6 +37,8 @@ def test_the_prose_check_catches_each_slip():
     assert prose_problems("China supplied 98% of 1 countries' imports.") != []
     assert prose_problems("Lithium is as concentrated than cobalt.") != []
     assert prose_problems("It ends here..") != []
+    assert prose_problems("Rare earths and antimony….") != [] and prose_problems("and antimony....") != []
+    assert prose_problems("The list goes on... and on.") == []
     assert prose_problems("Run econsec data diff to see data/history/.") != []
     assert prose_problems("The residual counts towards HHI_WGI with t_c = 1 and value_t.") != []
     assert prose_problems("China supplied 69% of world mine production in 2024 (1 country, 1 t).") == []

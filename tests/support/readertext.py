@@ -81,7 +81,7 @@ def chart_specs(html_path: Path) -> list[dict]:
 #: singular count + plural noun ("1 countries"); "1 t" or "1 %" are not nouns
 _WRONG_PLURAL = re.compile(r"(?<![\d.,])\b1 (?!percent)([a-z]{3,}s)\b")
 _PLURAL_OK = {"tonnes", "billions", "millions", "thousands", "years"}  # "1 years" is still wrong, see below
-_DOUBLED_STOP = re.compile(r"(?<!\.)\.\.(?!\.)|…\.|\.…")
+_DOUBLED_STOP = re.compile(r"(?<!\.)\.\.(?!\.)|\.{4,}|…\.|\.…")
 _JARGON = [
     (re.compile(r"\b(?:data|reports|notebooks|src)/[\w./-]*"), "file path"),
     (re.compile(r"\b[\w-]+\.(?:csv|ipynb|py|toml|json|xlsx)\b"), "file name"),

@@ -15,7 +15,7 @@ from analysis.data.minerals import PRIORITY_MINERALS
 from analysis.errors import ParameterError
 from analysis.indicators.partners import BLOC_ALIASES, complementarity
 from analysis.reports.common import china_import_share, japan_lithium_hydroxide
-from analysis.text import count_noun, fmt_share, fmt_tonnes, fmt_usd, join_names
+from analysis.text import count_noun, fmt_date, fmt_share, fmt_tonnes, fmt_usd, join_names
 
 #: The milestones the report must show, each found by a pattern on the event title. A
 #: milestone missing from the events data is an error (the data, not the report, must change).
@@ -160,14 +160,14 @@ def partnership(as_of: str = "2025-12-31") -> Partnership:
     india_reserves = comp[comp["india_reserves_t"].notna() & (comp["india_reserves_t"] > 0)]
 
     findings = [
-        f"The events file holds {count_noun(len(events), 'sourced event')} from {events['date'].iloc[0][:4]} to "
-        f"{events['date'].iloc[-1][:4]}; {len(bilateral)} are strictly bilateral India–Japan steps, "
+        f"From {events['date'].iloc[0][:4]} to {events['date'].iloc[-1][:4]}, {count_noun(len(events), 'sourced event')} "
+        f"trace the partnership; {len(bilateral)} are strictly bilateral India–Japan steps, "
         f"{len(since_dialogue)} of them since the first Dialogue on Economic Security (27 November 2024).",
-        f"On {when.date()}, India and Japan were both members of {count_noun(len(both_frameworks), 'framework')}: "
+        f"On {fmt_date(when)}, India and Japan were both members of {count_noun(len(both_frameworks), 'framework')}: "
         f"{join_names(both_frameworks)}.",
         f"{count_noun(len(both), 'mineral')} are on both countries' critical lists, among them "
         f"{join_names([m.lower() for m in both[:6]])}"
-        + ("…" if len(both) > 6 else "") + ".",
+        + (f" (all {len(both)} in the lists chart)" if len(both) > 6 else "") + ".",
     ]
     if len(india_reserves):
         parts = [f"{row.mineral.lower()} ({fmt_tonnes(row.india_reserves_t)}, {fmt_share(row.india_reserves_share, 1)} of world reserves)"
