@@ -43,7 +43,7 @@ def shortfall_cases_chart(
     kinds = [k for k in CASE_COLOURS if k in set(data["kind"])]
     top = float(data["share"].max())
     base = alt.Chart(data).encode(
-        y=alt.Y("case:N", sort=order, title=None, axis=alt.Axis(labelLimit=330, labelFontSize=11)),
+        y=alt.Y("case:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, labelFontSize=11)),
         x=alt.X("share:Q", title="Share of world supply missing (%)", axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, max(top * 1.35, 0.05)])),
         tooltip=[
@@ -54,18 +54,17 @@ def shortfall_cases_chart(
     )
     bars = base.mark_bar().encode(
         color=alt.Color("kind:N", title=None, sort=kinds, scale=alt.Scale(domain=kinds, range=[CASE_COLOURS[k] for k in kinds]),
-                        legend=alt.Legend(orient="bottom", labelLimit=0))
+                        legend=None)
     )
     labels = base.mark_text(align="left", dx=4, color="#333333", fontSize=11).encode(text="label:N")
     first = data.iloc[0]
     return publish(
-        (bars + labels).properties(width=300, height=alt.Step(26)),
+        (bars + labels).properties(width=320, height=alt.Step(26)),
         title=f"{mineral}: how much of the world would still go short, {year}",
-        subtitle=(f"Share of world {stage} ({unit_note}) missing after a {fmt_share(cut)} cut by {supplier}, {year} output "
-                  "(0–100%; tonnes in brackets)"),
+        subtitle=f"Share of world {stage} missing after a {fmt_share(cut)} cut by {supplier}, {year} (%; tonnes in brackets)",
         source=source,
         description=(
-            f"Bar chart of the share of world {mineral.lower()} {stage} still missing after a {fmt_share(cut)} cut by {supplier}: "
+            f"Bar chart of the share of world {mineral.lower()} {stage} ({unit_note}) still missing after a {fmt_share(cut)} cut by {supplier}: "
             + "; ".join(f"{r.case} {fmt_share(r.share)}" for r in data.itertuples())
             + f". Without new supply, {fmt_share(float(first['share']))} is missing."
         ),

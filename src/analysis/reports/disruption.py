@@ -55,7 +55,7 @@ MIRROR_PRODUCTS: dict[tuple[str, str], str] = {
     ("Rare earths", "refining"): "Rare earths (China group: HS 280530 + 284690 + 850511)",
     ("Gallium", "refining"): "Gallium, germanium and other metals, unwrought (HS 811292)",
 }
-IEA_SOURCE_LINE = "IEA (2024), Critical Minerals Data Explorer, May 2024 workbook (CC BY 4.0)"
+IEA_SOURCE_LINE = "IEA (2024), Critical Minerals Data Explorer (CC BY 4.0)"
 TRADE_SOURCE = "UN Comtrade (UN Statistics Division): imports reported by India and Japan; China-reported exports by partner"
 STAGE_WORDS = {"mining": "mining", "refining": "refining"}
 
@@ -255,12 +255,12 @@ def _shortfall_cases(result: Disruption, runs: dict[str, Disruption], capacity: 
     """One row per case: no new supply, each bloc's expansion, IEA 2030 output outside the supplier."""
     rows = [{"case": "No new supply", "share": result.shortfall_share, "tonnes": result.lost_t, "kind": "No new supply"}]
     for bloc, run in runs.items():
-        rows.append({"case": f"{_bloc_label(bloc)} raise output +{fmt_share(expansion)}", "share": run.residual_shortfall_share,
+        rows.append({"case": f"{_bloc_label(bloc)} +{fmt_share(expansion)}", "share": run.residual_shortfall_share,
                      "tonnes": run.residual_shortfall_t, "kind": "Partners expand"})
     if capacity is not None:
         left = max(capacity.lost_t - capacity.new_capacity_t, 0.0)
-        on = "" if same_series else ", IEA's 2023 series"
-        rows.append({"case": f"New output elsewhere by {CAPACITY_YEAR} (IEA projection{on})",
+        on = "" if same_series else ", IEA series"
+        rows.append({"case": f"IEA {CAPACITY_YEAR} new output (projection{on})",
                      "share": left / capacity.world_total_t, "tonnes": left, "kind": "IEA projection"})
     return pd.DataFrame(rows)
 
@@ -490,7 +490,7 @@ def disruption_scenario(
     cover, cover_table = _cover(runs, s.members, s.label, expansion_label)
     capacity, capacity_text = _capacity(supply, mineral, s, supplier, cut)
     exposure, exposure_text = _exposure(shares_table, result, mineral, supplier, stage, cut)
-    source = IEA_SOURCE_LINE + ", observed 2023 values" if s.from_iea else usgs_source(s.frame["edition"])
+    source = IEA_SOURCE_LINE + ", 2023 observed" if s.from_iea else usgs_source(s.frame["edition"])
     return DisruptionScenario(
         mineral=mineral,
         stage=stage,
@@ -514,7 +514,7 @@ def disruption_scenario(
         cover_table=cover_table,
         capacity=capacity,
         capacity_text=capacity_text,
-        cases_source=source if capacity is None or s.from_iea else f"{source}; {IEA_SOURCE_LINE} (2023 and 2030 base case)",
+        cases_source=source if capacity is None or s.from_iea else f"{source}; {IEA_SOURCE_LINE}",
         cases=_shortfall_cases(result, runs, capacity, expansion, s.from_iea and s.year == 2023),
         output=_output(runs, s.iso3, BLOCS[-1]),
         output_bloc=_bloc_label(BLOCS[-1]),
