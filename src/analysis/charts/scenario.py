@@ -100,7 +100,7 @@ def cover_chart(
         .encode(
             y=alt.Y("group:N", sort=groups, title=None),
             yOffset=alt.YOffset("part:N", sort=[present, added]),
-            x=alt.X("tonnes:Q", title=f"Tonnes ({unit_note})", axis=alt.Axis(format=_tonne_axis(top)),
+            x=alt.X("tonnes:Q", title=f"Tonnes of {unit_note}", axis=alt.Axis(format=_tonne_axis(top)),
                     scale=alt.Scale(domain=[0, top * 1.05])),
             color=alt.Color("part:N", title=None, sort=[present, added],
                             scale=alt.Scale(domain=[present, added], range=[SLATE, COLOURS["partner"]]), legend=WIDE_LEGEND),
@@ -123,7 +123,7 @@ def cover_chart(
     return publish(
         (bars + rule + label).properties(width=500, height=alt.Step(16)),
         title=f"{mineral}: what partners could put against a {fmt_share(cut)} cut by {supplier}, {year}",
-        subtitle=f"Tonnes ({unit_note}) of {year} {measure_label}; dashed line: tonnes lost",
+        subtitle=f"Tonnes of {unit_note}, {year} {measure_label}; dashed line: tonnes lost",
         source=source,
         description=(
             f"Grouped bar chart of the {year} {measure_label} of {join_names(groups)} and the new output from a "
@@ -151,7 +151,7 @@ def output_change_chart(
         .encode(
             y=alt.Y("country:N", sort=order, title=None),
             yOffset=alt.YOffset("state:N", sort=[before, after]),
-            x=alt.X("tonnes:Q", title=f"Tonnes ({unit_note})", axis=alt.Axis(format=_tonne_axis(float(data["tonnes"].max())))),
+            x=alt.X("tonnes:Q", title=f"Tonnes of {unit_note}", axis=alt.Axis(format=_tonne_axis(float(data["tonnes"].max())))),
             color=alt.Color("state:N", title=None, sort=[before, after], scale=alt.Scale(domain=[before, after],
                                                                                          range=[COLOURS["other"], SLATE]), legend=WIDE_LEGEND),
             tooltip=[
@@ -167,7 +167,7 @@ def output_change_chart(
     return publish(
         chart,
         title=f"{mineral}: output by country before and after the scenario, {year}",
-        subtitle=(f"Tonnes ({unit_note}) of {year} {measure_label}; after: {supplier} −{fmt_share(cut)}, "
+        subtitle=(f"Tonnes of {unit_note}, {year} {measure_label}; after: {supplier} −{fmt_share(cut)}, "
                   f"{bloc} +{fmt_share(expansion)}"),
         source=source,
         description=(
