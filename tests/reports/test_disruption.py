@@ -110,6 +110,7 @@ def test_rare_earth_mining_2024_from_the_usgs_csv():
     assert scenario.result.lost_t == pytest.approx(0.5 * china)
     assert f"**{fmt_share(0.5 * china / world)}**" in scenario.findings[0]
     assert "IEA's own series" in " ".join(scenario.capacity_text)  # a different product from the USGS oxide series
+    assert len(scenario.cases) == 4  # so the projection is told in words, not drawn beside the USGS cases
 
 
 def test_cobalt_exposure_is_reported_share_times_cut(cobalt):

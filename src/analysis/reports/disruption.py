@@ -89,7 +89,6 @@ class DisruptionScenario:
     capacity_text: list[str]
     #: share of world supply still missing per case: ``case``, ``share``, ``tonnes``, ``kind``
     cases: pd.DataFrame
-    cases_source: str
     #: output by country before and after the cut and the widest bloc's expansion
     output: pd.DataFrame
     output_bloc: str
@@ -257,10 +256,9 @@ def _shortfall_cases(result: Disruption, runs: dict[str, Disruption], capacity: 
     for bloc, run in runs.items():
         rows.append({"case": f"{_bloc_label(bloc)} +{fmt_share(expansion)}", "share": run.residual_shortfall_share,
                      "tonnes": run.residual_shortfall_t, "kind": "Partners expand"})
-    if capacity is not None:
+    if capacity is not None and same_series:  # on another series (other product, base year) it is told in words only
         left = max(capacity.lost_t - capacity.new_capacity_t, 0.0)
-        on = "" if same_series else ", IEA series"
-        rows.append({"case": f"IEA {CAPACITY_YEAR} new output (projection{on})",
+        rows.append({"case": f"IEA {CAPACITY_YEAR} new output (projection)",
                      "share": left / capacity.world_total_t, "tonnes": left, "kind": "IEA projection"})
     return pd.DataFrame(rows)
 
@@ -424,13 +422,14 @@ def _findings(mineral: str, supplier: str, s: _Series, result: Disruption, runs:
             f"Partners cannot close the gap: a {fmt_share(expansion)} expansion by {_who(BLOCS[-1], s.members[BLOCS[-1]])} adds "
             f"{fmt_tonnes(widest.expansion_t)} (**{fmt_share(widest.expansion_cover)}** of the loss)"
             + (f", by India and Japan {fmt_tonnes(pair.expansion_t)} ({fmt_share(pair.expansion_cover)})"
-               if pair.partner_output_t > 0 else "; India and Japan have no listed output")
+               if pair.partner_output_t > 0 else f"; India and Japan {'are not listed by the IEA' if s.from_iea else 'have no listed output'}")
             + f", leaving {fmt_share(widest.residual_shortfall_share)} of world supply missing."
         )
     if capacity is not None:
+        series = "" if s.from_iea and s.year == 2023 else f" on the IEA's own {mineral.lower()} series"
         findings.append(
             f"New {s.stage} outside {supplier} in the {PROJECTION_LABEL} for {CAPACITY_YEAR} ({fmt_tonnes(capacity.new_capacity_t)}) "
-            f"would replace **{fmt_share(capacity.new_capacity_cover)}** of a {fmt_share(cut)} cut of its 2023 {s.stage}."
+            f"would replace **{fmt_share(capacity.new_capacity_cover)}** of a {fmt_share(cut)} cut of its 2023 {s.stage}{series}."
         )
     if exposure is not None:
         findings.append(
@@ -514,7 +513,6 @@ def disruption_scenario(
         cover_table=cover_table,
         capacity=capacity,
         capacity_text=capacity_text,
-        cases_source=source if capacity is None or s.from_iea else f"{source}; {IEA_SOURCE_LINE}",
         cases=_shortfall_cases(result, runs, capacity, expansion, s.from_iea and s.year == 2023),
         output=_output(runs, s.iso3, BLOCS[-1]),
         output_bloc=_bloc_label(BLOCS[-1]),
