@@ -158,6 +158,13 @@ def test_assumptions_are_stated_with_the_parameters(cobalt, gallium):
     assert "estimates" in gallium.assumptions["data"]
 
 
+def test_cover_chart_only_where_partner_output_is_visible(cobalt, gallium):
+    widest = gallium.cover["partner_output_t"].max()
+    assert widest < 0.05 * gallium.result.lost_t and not gallium.show_cover_chart
+    assert fmt_tonnes(widest) in gallium.cover_note
+    assert cobalt.cover["partner_output_t"].max() >= 0.05 * cobalt.result.lost_t and cobalt.show_cover_chart
+
+
 def test_supplier_names_map_to_iso_codes():
     assert supplier_code("DR Congo") == "COD" and supplier_code("China") == "CHN"
     with pytest.raises(ParameterError, match="unknown supplier 'Atlantis'"):
@@ -182,7 +189,7 @@ def test_every_matrix_entry_is_valid():
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "parameters, n_charts",
-    [({}, 3), ({"mineral": "Cobalt", "stage": "refining", "year": 2023, "cut": 0.3}, 4)],
+    [({}, 2), ({"mineral": "Cobalt", "stage": "refining", "year": 2023, "cut": 0.3}, 4)],
     ids=["default", "cobalt-0.3"],
 )
 def test_notebook_runs(tmp_path, parameters, n_charts):
@@ -190,7 +197,8 @@ def test_notebook_runs(tmp_path, parameters, n_charts):
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
     specs = charts(nb)
-    assert len(specs) == n_charts  # shortfall by case, partner cover, output before/after (+ exposure)
+    # shortfall by case, output before/after (+ partner cover where partners' output is visible beside the loss, + exposure)
+    assert len(specs) == n_charts
     assert_publishable(specs)
     for spec in specs:
         assert spec["description"] and spec["usermeta"]["econsec"]["source"]

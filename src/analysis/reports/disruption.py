@@ -44,6 +44,8 @@ BLOCS: tuple[str, ...] = (INDIA_JAPAN, "Quad", "MSP")
 IMPORTERS: dict[str, str] = {"IND": "India", "JPN": "Japan"}
 #: Producers shown by name in the before/after chart (plus supplier, India and Japan).
 TOP_PRODUCERS = 8
+#: Smallest partner output, as a share of the lost tonnes, for which the cover chart is drawn.
+COVER_CHART_MIN = 0.05
 #: The IEA year whose base-case output is compared with the loss.
 CAPACITY_YEAR = 2030
 #: HS stages of the trade table that belong to each supply-chain stage.
@@ -84,6 +86,10 @@ class DisruptionScenario:
     #: one row per bloc: output, cover at present output and with expansion (chart and table data)
     cover: pd.DataFrame
     cover_table: pd.DataFrame
+    #: False when every partner group's present output is under :data:`COVER_CHART_MIN` of the loss
+    #: (the bars would be invisible; the table and findings say it)
+    show_cover_chart: bool
+    cover_note: str
     #: IEA cut of the same stage with 2030 base-case output (None when the IEA lacks the series)
     capacity: StageDisruption | None
     capacity_text: list[str]
@@ -511,6 +517,11 @@ def disruption_scenario(
         bloc_members=s.members,
         cover=cover,
         cover_table=cover_table,
+        show_cover_chart=bool(cover["partner_output_t"].max() >= COVER_CHART_MIN * result.lost_t),
+        cover_note=(
+            f"Even the widest partner group's present {s.label} ({fmt_tonnes(float(cover['partner_output_t'].max()))}) is under "
+            f"{fmt_share(COVER_CHART_MIN)} of the {fmt_tonnes(result.lost_t)} lost, too small to draw beside it: the table gives the tonnes."
+        ),
         capacity=capacity,
         capacity_text=capacity_text,
         cases=_shortfall_cases(result, runs, capacity, expansion, s.from_iea and s.year == 2023),
