@@ -216,7 +216,7 @@ def _cover(runs: dict[str, Disruption], members: dict[str, tuple[str, ...]], lab
     ])
     cover_table = pd.DataFrame({
         "Partners": cover["label"],
-        f"Their {label}": cover["partner_output_t"].map(fmt_tonnes),
+        (f"Their {label} output" if label in STAGE_WORDS else f"Their {label}"): cover["partner_output_t"].map(fmt_tonnes),
         "Share of the loss they could redirect": cover["redirect_cover"].map(fmt_share),
         f"New output at {expansion_label}": cover["expansion_t"].map(fmt_tonnes),
         "Share of the loss it replaces": cover["expansion_cover"].map(fmt_share),
