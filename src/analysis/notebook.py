@@ -56,7 +56,7 @@ def check_parameters(notebook: str, **values: Any) -> None:
     missing = [name for name in spec.parameters if name not in values]
     if missing:
         raise ParameterError(f"{where}: parameter(s) {', '.join(map(repr, missing))} not set before check_parameters()")
-    validate_set(spec.parameters, values, where, DomainCache(None, "", matrix.domains), spec.id)
+    validate_set(spec.parameters, values, where, DomainCache(None, "", matrix.domains), spec.id, spec.combinations)
     return None
 
 

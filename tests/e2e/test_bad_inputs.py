@@ -104,12 +104,15 @@ def scenario_notebook(project: TempProject) -> None:
     if source.is_file():
         shutil.copy(source, target)
     else:
-        cell = nbformat.v4.new_code_cell('mineral = "Rare earths"\nsupplier = "China"\ncut = 0.5\nexpansion = 0.2\n')
+        cell = nbformat.v4.new_code_cell(
+            'mineral = "Rare earths"\nstage = "refining"\nyear = 2023\nsupplier = "China"\ncut = 0.5\nexpansion = 0.2\n'
+        )
         cell.metadata["tags"] = ["parameters"]
         nbformat.write(nbformat.v4.new_notebook(cells=[cell]), target)
     project.write_matrix([
         ("mineral_profile", [{"mineral": "Lithium", "year": 2024}, {"mineral": "Cobalt", "year": 2024}]),
-        ("disruption_scenario", [{"mineral": "Rare earths", "supplier": "China", "cut": 0.5, "expansion": 0.2}]),
+        ("disruption_scenario", [{"mineral": "Rare earths", "stage": "refining", "year": 2023, "supplier": "China", "cut": 0.5,
+                                  "expansion": 0.2}]),
     ])
 
 
@@ -119,6 +122,7 @@ def scenario_notebook(project: TempProject) -> None:
         ("cut=abc", "parameter 'cut' expects a number, got 'abc'"),
         ("cut=1.5", "cut 1.5 is out of range — valid: [0, 1]"),
         ("supplier=Chna", "unknown supplier 'Chna' — did you mean 'China'?"),
+        ("year=2024", "no data for year 2024 with mineral 'Rare earths', stage 'refining' — did you mean 2023? valid: 2023"),
     ],
 )
 def test_bad_scenario_parameters(copy, value, fragment):

@@ -124,3 +124,23 @@ def test_validate_set_fills_defaults_and_rejects_unknown_names():
     no_default = {"mineral": spec("str", name="mineral")}
     with pytest.raises(ParameterError, match="missing"):
         validate_set(no_default, {}, "nb", domains)
+
+
+def test_a_combination_names_the_first_value_without_data_and_the_valid_ones():
+    from analysis.engine.params import Combination
+
+    # SYNTHETIC: Cobalt has mining 2023–2024 and refining 2023; Lithium mining 2024 only
+    rows = [["Cobalt", "mining", 2023], ["Cobalt", "mining", 2024], ["Cobalt", "refining", 2023], ["Lithium", "mining", 2024]]
+    lookup = {"minerals": MINERALS, "years": [2022, 2023, 2024], "series": rows}.__getitem__
+    specs = {"mineral": spec("str", name="mineral", domain="minerals"), "stage": spec("str", name="stage"),
+             "year": spec("int", name="year", domain="years")}  # fmt: skip
+    combo = Combination(("mineral", "stage", "year"), "series")
+    ok = validate_set(specs, {"mineral": "Cobalt", "stage": "refining", "year": 2023}, "nb", lookup, combinations=[combo])
+    assert ok == {"mineral": "Cobalt", "stage": "refining", "year": 2023}
+    with pytest.raises(ParameterError) as info:
+        validate_set(specs, {"mineral": "Cobalt", "stage": "refining", "year": 2024}, "nb", lookup, combinations=[combo])
+    assert str(info.value) == "nb: no data for year 2024 with mineral 'Cobalt', stage 'refining' — did you mean 2023? valid: 2023"
+    with pytest.raises(ParameterError, match=r"no data for stage 'refining' with mineral 'Lithium' — did you mean 'mining'\? valid: mining$"):
+        validate_set(specs, {"mineral": "Lithium", "stage": "refining", "year": 2024}, "nb", lookup, combinations=[combo])
+    with pytest.raises(ParameterError, match=r"no data for mineral 'Nickel' valid: Cobalt, Lithium$"):
+        validate_set(specs, {"mineral": "Nickel", "stage": "mining", "year": 2024}, "nb", lookup, combinations=[combo])

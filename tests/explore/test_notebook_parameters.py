@@ -33,7 +33,18 @@ def test_values_come_from_the_callers_namespace(monkeypatch):
 def test_out_of_range_float(monkeypatch):
     monkeypatch.delenv("ECONSEC_BUILD", raising=False)
     with pytest.raises(ParameterError, match="cut 1.5 is out of range"):
-        check_parameters("disruption_scenario", mineral="Rare earths", supplier="China", cut=1.5, expansion=0.2)
+        check_parameters("disruption_scenario", mineral="Rare earths", stage="refining", year=2023, supplier="China",
+                         cut=1.5, expansion=0.2)
+
+
+def test_scenario_stage_without_data_names_the_valid_ones(monkeypatch):
+    monkeypatch.delenv("ECONSEC_BUILD", raising=False)
+    with pytest.raises(ParameterError) as info:
+        check_parameters("disruption_scenario", mineral="Gallium", stage="mining", year=2024, supplier="China",
+                         cut=0.5, expansion=0.2)
+    line = str(info.value)
+    assert "\n" not in line
+    assert "no data for stage 'mining' with mineral 'Gallium'" in line and line.endswith("valid: refining")
 
 
 @pytest.mark.slow

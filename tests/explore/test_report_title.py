@@ -30,8 +30,10 @@ def test_report_title_fills_placeholders_from_values() -> None:
     assert "{" not in title
     assert "Graphite" in title and "China" in title
     # the same text as the toml pattern with its placeholders replaced
-    pattern = re.escape(spec["title"]).replace(r"\{mineral\}", "Graphite").replace(r"\{supplier\}", "China")
+    pattern = (re.escape(spec["title"]).replace(r"\{mineral\}", "Graphite").replace(r"\{supplier\}", "China")
+               .replace(r"\{stage\}", "mining").replace(r"\{year\}", "2024"))
     assert re.fullmatch(pattern, title)
+    assert "mining" in title and "2024" in title  # the scenario's stage and year are in its title
 
 
 def test_report_title_reads_the_callers_globals() -> None:

@@ -165,3 +165,19 @@ def test_charts_label_projections_and_estimates(synthetic):
     assert spec["title"]["text"] == "Source: test source" and spec["description"]
     shares = stage_shares_chart(stage_comparison(synthetic, ["Cobalt"], 2023, source="iea-test"), source="s").to_dict()
     assert "not listed" in json.dumps(shares)  # India's unknown refining is labelled, not drawn as 0
+
+
+def test_stage_sources_prefer_usgs_and_fall_back_to_iea_observed(synthetic):
+    from analysis.indicators.stages import stage_frame, stage_sources
+
+    table = stage_sources(synthetic).set_index(["mineral", "stage", "year"])
+    # SYNTHETIC table above: USGS has Cobalt mining 2023 (COD 5 t), the IEA mining and refining 2023 + projections
+    assert table.loc[("Cobalt", "mining", 2023), "source"] == "usgs-test"
+    assert table.loc[("Cobalt", "refining", 2023), "source"] == "iea-test"
+    assert 2030 not in set(table.index.get_level_values("year"))  # projections are never a scenario year
+    frame = stage_frame(synthetic, "Cobalt", "refining", 2023)
+    assert set(frame["measure"]) == {"refinery_production"}
+    countries = frame[frame["entity_kind"] == "country"].set_index("iso3")["value_t"].to_dict()
+    assert countries == {"CHN": 60.0, "FIN": 20.0, "JPN": 10.0}
+    with pytest.raises(ParameterError, match=r"no refining figures for Cobalt in 2030; valid for Cobalt: mining 2023; refining 2023"):
+        stage_frame(synthetic, "Cobalt", "refining", 2030)

@@ -1,4 +1,4 @@
-"""Charts of a supplier-cut scenario: shortfall over cuts, partner cover, output before and after,
+"""Charts of a supplier-cut scenario: share of world supply still missing per case, partner cover, output before and after,
 importers' exposure.
 
 Each function takes a frame of :class:`analysis.reports.disruption.DisruptionScenario` (built by
@@ -16,77 +16,59 @@ from analysis.charts.theme import COLOURS, PALETTE, publish
 from analysis.text import fmt_share, fmt_tonnes, join_names
 
 SLATE = "#5B7083"
-#: Colour of each line of the shortfall curve, by the start of its label.
-CURVE_COLOURS = {"No new supply": "#C4C4C4", "India and Japan": COLOURS["india"], "Quad members": COLOURS["partner"],
-                 "MSP partners": PALETTE[4]}
-CURVE_DASHES = {"No new supply": [1, 0], "India and Japan": [5, 2], "Quad members": [1, 0], "MSP partners": [6, 3]}
-#: The no-new-supply line is drawn wide underneath, so a partner line that nearly coincides stays visible.
-CURVE_WIDTHS = {"No new supply": 6.0}
 WIDE_LEGEND = alt.Legend(labelLimit=0)
-
-
-def _key(series: str) -> str:
-    return next((k for k in CURVE_COLOURS if series.startswith(k)), series)
 
 
 def _tonne_axis(max_value: float) -> str:
     return ",.0f"
 
 
-def shortfall_curve_chart(
-    curve: pd.DataFrame, *, cut: float, mineral: str, supplier: str, measure_label: str, year: int, source: str
-) -> alt.VConcatChart:
-    """World shortfall (share of world output) over the size of the cut, without new supply and
-    after each partner group's expansion; the chosen cut marked.
+#: Colour of each kind of case in the shortfall chart.
+CASE_COLOURS = {"No new supply": COLOURS["china"], "Partners expand": COLOURS["partner"], "IEA projection": PALETTE[4]}
 
-    ``curve`` columns: ``cut`` (0–1), ``series`` (label), ``share`` (0–1 of world output),
-    ``tonnes``, ``chosen`` (bool: the scenario's cut).
+
+def shortfall_cases_chart(
+    cases: pd.DataFrame, *, cut: float, mineral: str, supplier: str, stage: str, unit_note: str, year: int, source: str
+) -> alt.VConcatChart:
+    """Share of world supply still missing after the cut: with no new supply, after each partner
+    group's expansion, and after the IEA's projected new output elsewhere; each bar labelled with
+    its share and tonnes (cases whose bars nearly coincide stay readable by their labels).
+
+    ``cases`` columns: ``case`` (label), ``share`` (0–1 of world supply), ``tonnes``, ``kind``
+    (No new supply | Partners expand | IEA projection).
     """
-    order = list(dict.fromkeys(curve["series"]))
-    colours = [CURVE_COLOURS.get(_key(s), SLATE) for s in order]
-    dashes = [CURVE_DASHES.get(_key(s), [1, 0]) for s in order]
-    widths = [CURVE_WIDTHS.get(_key(s), 2.0) for s in order]
-    data = curve[["cut", "series", "share", "tonnes", "chosen"]]
-    tooltip = [
-        alt.Tooltip("series:N", title="Case"),
-        alt.Tooltip("cut:Q", title="Cut", format=".0%"),
-        alt.Tooltip("share:Q", title="World output missing", format=".1%"),
-        alt.Tooltip("tonnes:Q", title="Tonnes missing", format=",.0f"),
-    ]
+    data = cases[["case", "share", "tonnes", "kind"]].copy()
+    data["label"] = [f"{fmt_share(v)} ({fmt_tonnes(t)})" for v, t in zip(data["share"], data["tonnes"])]
+    order = data["case"].tolist()
+    kinds = [k for k in CASE_COLOURS if k in set(data["kind"])]
+    top = float(data["share"].max())
     base = alt.Chart(data).encode(
-        x=alt.X("cut:Q", title=f"Cut in {supplier}'s output (%)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-        y=alt.Y("share:Q", title=f"World {measure_label} missing (%)", axis=alt.Axis(format="%")),
-        color=alt.Color("series:N", title=None, sort=order, scale=alt.Scale(domain=order, range=colours),
-                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0)),
-        strokeDash=alt.StrokeDash("series:N", sort=order, scale=alt.Scale(domain=order, range=dashes), legend=None),
+        y=alt.Y("case:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, labelFontSize=11)),
+        x=alt.X("share:Q", title="Share of world supply missing (%)", axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, max(top * 1.35, 0.05)])),
+        tooltip=[
+            alt.Tooltip("case:N", title="Case"),
+            alt.Tooltip("share:Q", title="World supply missing", format=".1%"),
+            alt.Tooltip("tonnes:Q", title="Tonnes missing", format=",.0f"),
+        ],
     )
-    # The no-new-supply line is a wide band drawn first, so a partner line that nearly coincides with it stays visible.
-    wide = [s for s, w in zip(order, widths) if w > 2.0]
-    band = base.mark_line(strokeWidth=max(widths)).encode(tooltip=tooltip).transform_filter(
-        alt.FieldOneOfPredicate(field="series", oneOf=wide)
+    bars = base.mark_bar().encode(
+        color=alt.Color("kind:N", title=None, sort=kinds, scale=alt.Scale(domain=kinds, range=[CASE_COLOURS[k] for k in kinds]),
+                        legend=None)
     )
-    lines = base.mark_line().encode(tooltip=tooltip).transform_filter(
-        alt.FieldOneOfPredicate(field="series", oneOf=[s for s in order if s not in wide])
-    )
-    points = base.mark_point(size=70, filled=True).encode(tooltip=tooltip).transform_filter("datum.chosen")
-    rule = (
-        alt.Chart(pd.DataFrame({"cut": [cut], "label": [f"This scenario: {fmt_share(cut)} cut"]}))
-        .mark_rule(color="#333333", strokeDash=[2, 2])
-        .encode(x="cut:Q", tooltip=[alt.Tooltip("label:N", title="Marked")])
-    )
-    chosen = data[data["chosen"] & (data["series"] == order[0])]
+    labels = base.mark_text(align="left", dx=4, color="#333333", fontSize=11).encode(text="label:N")
+    first = data.iloc[0]
     return publish(
-        (band + lines + points + rule).properties(width=520, height=260),
-        title=f"{mineral}: how much of the world would go short, {year}",
-        subtitle=(f"Share of world {measure_label} missing (0–100%) by size of {supplier}'s cut, {year} output; "
-                  f"dotted line: this scenario's cut"),
+        (bars + labels).properties(width=320, height=alt.Step(26)),
+        title=f"{mineral}: how much of the world would still go short, {year}",
+        subtitle=f"Share of world {stage} missing after a {fmt_share(cut)} cut by {supplier}, {year} (%; tonnes in brackets)",
         source=source,
         description=(
-            f"Line chart of the share of world {mineral.lower()} {measure_label} missing as {supplier}'s output is cut from 0 to "
-            f"100%, without new supply and after partner groups expand output; at the chosen {fmt_share(cut)} cut, "
-            f"{fmt_share(float(chosen['share'].iloc[0]) if len(chosen) else float('nan'))} of world output is missing without new supply."
+            f"Bar chart of the share of world {mineral.lower()} {stage} ({unit_note}) still missing after a {fmt_share(cut)} cut by {supplier}: "
+            + "; ".join(f"{r.case} {fmt_share(r.share)}" for r in data.itertuples())
+            + f". Without new supply, {fmt_share(float(first['share']))} is missing."
         ),
-        csv_name=f"{mineral}-{supplier}-shortfall-by-cut-{year}",
+        csv_name=f"{mineral}-{supplier}-{stage}-shortfall-{year}",
     )
 
 
@@ -118,7 +100,7 @@ def cover_chart(
         .encode(
             y=alt.Y("group:N", sort=groups, title=None),
             yOffset=alt.YOffset("part:N", sort=[present, added]),
-            x=alt.X("tonnes:Q", title=f"Tonnes ({unit_note})", axis=alt.Axis(format=_tonne_axis(top)),
+            x=alt.X("tonnes:Q", title=f"Tonnes of {unit_note}", axis=alt.Axis(format=_tonne_axis(top)),
                     scale=alt.Scale(domain=[0, top * 1.05])),
             color=alt.Color("part:N", title=None, sort=[present, added],
                             scale=alt.Scale(domain=[present, added], range=[SLATE, COLOURS["partner"]]), legend=WIDE_LEGEND),
@@ -141,7 +123,7 @@ def cover_chart(
     return publish(
         (bars + rule + label).properties(width=500, height=alt.Step(16)),
         title=f"{mineral}: what partners could put against a {fmt_share(cut)} cut by {supplier}, {year}",
-        subtitle=f"Tonnes ({unit_note}) of {year} {measure_label}; dashed line: tonnes lost",
+        subtitle=f"Tonnes of {unit_note}, {year} {measure_label}; dashed line: tonnes lost",
         source=source,
         description=(
             f"Grouped bar chart of the {year} {measure_label} of {join_names(groups)} and the new output from a "
@@ -169,7 +151,7 @@ def output_change_chart(
         .encode(
             y=alt.Y("country:N", sort=order, title=None),
             yOffset=alt.YOffset("state:N", sort=[before, after]),
-            x=alt.X("tonnes:Q", title=f"Tonnes ({unit_note})", axis=alt.Axis(format=_tonne_axis(float(data["tonnes"].max())))),
+            x=alt.X("tonnes:Q", title=f"Tonnes of {unit_note}", axis=alt.Axis(format=_tonne_axis(float(data["tonnes"].max())))),
             color=alt.Color("state:N", title=None, sort=[before, after], scale=alt.Scale(domain=[before, after],
                                                                                          range=[COLOURS["other"], SLATE]), legend=WIDE_LEGEND),
             tooltip=[
@@ -185,7 +167,7 @@ def output_change_chart(
     return publish(
         chart,
         title=f"{mineral}: output by country before and after the scenario, {year}",
-        subtitle=(f"Tonnes ({unit_note}) of {year} {measure_label}; after: {supplier} −{fmt_share(cut)}, "
+        subtitle=(f"Tonnes of {unit_note}, {year} {measure_label}; after: {supplier} −{fmt_share(cut)}, "
                   f"{bloc} +{fmt_share(expansion)}"),
         source=source,
         description=(

@@ -239,14 +239,53 @@ def unknown_name(name: str, known: Iterable[str], where: str, what: str = "param
     return ParameterError(f"{where}: unknown {what} {name!r}{did_you_mean} valid: {listing(known) or '(none)'}")
 
 
+@dataclass(frozen=True)
+class Combination:
+    """Parameters whose values must exist *together* in the data (e.g. mineral × stage × year).
+
+    ``domain`` names a function of the domains module returning the allowed value tuples, one
+    list per combination, in the order of ``parameters``.
+    """
+
+    parameters: tuple[str, ...]
+    domain: str
+    help: str = ""
+
+
+def check_combination(
+    combination: Combination, values: Mapping[str, Any], where: str, domain_values: Callable[[str], Sequence[Any]]
+) -> None:
+    """One line naming the first value that has no data with the values before it, and the valid ones."""
+    allowed = [tuple(row) for row in domain_values(combination.domain)]
+    names = combination.parameters
+    key = tuple(values[name] for name in names)
+    if key in allowed:
+        return
+    for depth in range(len(names)):
+        prefix = key[:depth]
+        options = [row[depth] for row in allowed if row[:depth] == prefix]
+        if key[depth] not in options:
+            valid = sorted(set(options), key=str)
+            context = ", ".join(f"{n} {show(v)}" for n, v in zip(names, prefix))
+            guess = closest(key[depth], valid)
+            did_you_mean = f" — did you mean {show(guess)}?" if guess is not None else ""
+            raise ParameterError(
+                f"{where}: no data for {names[depth]} {show(key[depth])}"
+                + (f" with {context}" if context else "")
+                + f"{did_you_mean} valid: {listing(valid)}"
+            )
+
+
 def validate_set(
     specs: Mapping[str, ParamSpec],
     given: Mapping[str, Any],
     where: str,
     domain_values: Callable[[str], Sequence[Any]],
     notebook_id: str = "",
+    combinations: Sequence[Combination] = (),
 ) -> dict[str, Any]:
-    """A complete, checked parameter set in schema order (notebook defaults fill the gaps)."""
+    """A complete, checked parameter set in schema order (notebook defaults fill the gaps), then
+    each ``combinations`` entry checked against the data (:func:`check_combination`)."""
     for name in given:
         if name not in specs:
             raise unknown_name(name, specs, where)
@@ -259,4 +298,6 @@ def validate_set(
         else:
             raise ParameterError(f"{where}: parameter {name!r} is missing and the notebook gives no default")
         result[name] = check_value(spec, value, where, domain_values, notebook_id)
+    for combination in combinations:
+        check_combination(combination, result, where, domain_values)
     return result

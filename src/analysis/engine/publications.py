@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analysis.engine.params import MISSING, TYPES, ParamSpec, parse_assignment, parse_text, unknown_name, validate_set
+from analysis.engine.params import MISSING, TYPES, Combination, ParamSpec, parse_assignment, parse_text, unknown_name, validate_set
 from analysis.errors import ParameterError
 from analysis.paths import slug
 
 MATRIX_FILE = "publications.toml"
-NOTEBOOK_KEYS = {"path", "title", "output", "group", "parameters", "description"}
+NOTEBOOK_KEYS = {"path", "title", "output", "group", "parameters", "description", "combinations"}
 PARAM_KEYS = {"type", "domain", "min", "max", "help"}
 PROJECT_KEYS = {"title", "domains"}
 #: Title of reports/index.html when ``[project] title`` is not given.
@@ -44,6 +44,8 @@ class NotebookSpec:
     output: str
     group: str
     parameters: dict[str, ParamSpec] = field(default_factory=dict)
+    #: parameter values that must exist together in the data (``[[notebooks.<id>.combinations]]``)
+    combinations: tuple[Combination, ...] = ()
 
     def placeholders(self) -> set[str]:
         names = set()
@@ -205,6 +207,17 @@ def load_matrix(root: Path) -> Matrix:
                     f"the notebook's parameters cell does not assign {name!r} (it assigns: {', '.join(defaults) or 'nothing'})",
                 )
             params[name] = _param_spec(name, spec, f"{where}.parameters.{name}", defaults[name], known_domains)
+        combinations = []
+        for number, combo in enumerate(raw.get("combinations") or [], start=1):
+            cwhere = f"{where}.combinations #{number}"
+            if not isinstance(combo, dict) or set(combo) - {"parameters", "domain", "help"}:
+                raise _fail(cwhere, "expects keys 'parameters', 'domain' and 'help' only")
+            names = combo.get("parameters")
+            if not isinstance(names, list) or not names or any(n not in params for n in names):
+                raise _fail(cwhere, f"'parameters' must list declared parameters ({', '.join(params)})")
+            if combo.get("domain") not in known_domains:
+                raise unknown_name(str(combo.get("domain")), sorted(known_domains), cwhere, "domain")
+            combinations.append(Combination(tuple(names), combo["domain"], str(combo.get("help", ""))))
         spec = NotebookSpec(
             id=nb_id,
             path=nb_path,
@@ -213,6 +226,7 @@ def load_matrix(root: Path) -> Matrix:
             output=raw["output"],
             group=str(raw.get("group", "Reports")),
             parameters=params,
+            combinations=tuple(combinations),
         )
         unknown = spec.placeholders() - set(params)
         if unknown:
@@ -265,7 +279,7 @@ def reports(
     ]
     # Stems of the matrix as written (needed to select by stem before overrides apply).
     matrix_reports = [
-        make_report(spec, validate_set(spec.parameters, given, where_of(spec, origin), domain_values, spec.id), origin)
+        make_report(spec, validate_set(spec.parameters, given, where_of(spec, origin), domain_values, spec.id, spec.combinations), origin)
         for spec, given, origin in candidates
     ]
     if names:
@@ -310,7 +324,7 @@ def reports(
     result: list[Report] = []
     seen: dict[str, Report] = {}
     for spec, given, origin in chosen:
-        params = validate_set(spec.parameters, given, where_of(spec, origin), domain_values, spec.id)
+        params = validate_set(spec.parameters, given, where_of(spec, origin), domain_values, spec.id, spec.combinations)
         report = make_report(spec, params, origin)
         if report.stem in seen:
             other = seen[report.stem]

@@ -319,3 +319,75 @@ def refining_disruption(
         exposure=exposed,
         notes=tuple(notes),
     )
+
+
+# --- one stage's supply by country, for scenarios ------------------------------------------------
+
+#: Bases a scenario may cut: what was produced (observed or a USGS preliminary estimate), never an IEA projection.
+SCENARIO_BASES: tuple[str, ...] = ("observed", "estimate")
+
+
+def _numeric_country_rows(supply: pd.DataFrame) -> pd.DataFrame:
+    rows = supply[(supply["entity_kind"] == "country") & supply["value_t"].notna() & supply["basis"].isin(SCENARIO_BASES)]
+    return rows
+
+
+def stage_sources(supply: pd.DataFrame) -> pd.DataFrame:
+    """Which source gives each mineral × stage × year a scenario can cut, one row each.
+
+    USGS where it has country figures for that stage and year (its Mineral Commodity Summaries
+    are the reports' main series), else the IEA's observed base year (refining of rare earths,
+    cobalt, battery-grade graphite and lithium chemicals, which USGS does not tabulate).
+    Projections are never a scenario year. Columns: ``mineral``, ``stage``, ``year``, ``source``,
+    ``basis`` (observed | estimate), sorted by mineral, stage, year.
+    """
+    check.columns("supply", supply, ["mineral", "stage", "year", "source", "basis", "entity_kind", "value_t"])
+    rows = _numeric_country_rows(supply)
+    usgs = rows[~rows["source"].astype(str).str.startswith("iea")]
+    iea = rows[rows["source"].astype(str).str.startswith("iea")]
+    key = ["mineral", "stage", "year"]
+
+    def first(frame: pd.DataFrame) -> pd.DataFrame:
+        # a year's USGS rows all come from the newest edition (load_usgs); "estimate" wins over "observed" for the label
+        return (frame.assign(estimated=frame["basis"] == "estimate")
+                .groupby(key + ["source"], as_index=False)["estimated"].any())  # fmt: skip
+
+    left, right = first(usgs), first(iea)
+    right = right.merge(left[key], on=key, how="left", indicator=True)
+    right = right[right["_merge"] == "left_only"].drop(columns="_merge")
+    both = pd.concat([left, right], ignore_index=True)
+    both = both.drop_duplicates(key, keep="last")  # newest edition's resource name if several edition names appear
+    both["basis"] = np.where(both["estimated"], "estimate", "observed")
+    both["year"] = both["year"].astype(int)
+    return both[key + ["source", "basis"]].sort_values(key).reset_index(drop=True)
+
+
+def stage_frame(supply: pd.DataFrame, mineral: str, stage: str, year: int) -> pd.DataFrame:
+    """Supply by country of one mineral at one stage in one year (tonnes), from the source
+    :func:`stage_sources` picks, in the column layout of :func:`analysis.data.load_usgs` so
+    :func:`~analysis.indicators.concentration.concentration` and the scenario functions of
+    :mod:`analysis.indicators.scenarios` read it (``measure`` is ``mine_production`` for
+    mining, ``refinery_production`` for refining; ``type`` the product measured).
+
+    Extra columns: ``source`` (data-package resource), ``basis`` (observed | estimate).
+    Raises :class:`ParameterError` naming the stages and years that exist for the mineral when
+    the combination has no figures.
+    """
+    sources = stage_sources(supply)
+    pick = sources[(sources["mineral"] == mineral) & (sources["stage"] == stage) & (sources["year"] == int(year))]
+    if pick.empty:
+        have = sources[sources["mineral"] == mineral]
+        if have.empty:
+            raise ParameterError(f"unknown mineral {mineral!r}; valid: {', '.join(sorted(sources['mineral'].unique()))}")
+        listing = "; ".join(f"{s} {', '.join(map(str, g['year']))}" for s, g in have.groupby("stage"))
+        raise ParameterError(f"no {stage} figures for {mineral} in {year}; valid for {mineral}: {listing}")
+    source = str(pick["source"].iloc[0])
+    rows = supply[(supply["source"] == source) & (supply["mineral"] == mineral) & (supply["stage"] == stage)
+                  & (supply["year"] == int(year))]  # fmt: skip
+    frame = _as_usgs_frame(rows)
+    frame["note"] = ""
+    frame["source"] = source
+    frame["basis"] = rows["basis"].astype(str).to_numpy()
+    frame["estimated"] = (rows["basis"] == "estimate").to_numpy()
+    frame["edition"] = rows["edition"].to_numpy()
+    return frame.reset_index(drop=True)

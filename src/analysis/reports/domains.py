@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from analysis.vocabulary import PARTNERS, PRODUCTION_MEASURES
 
-__all__ = ["minerals", "production_years", "trade_countries", "suppliers"]
+__all__ = ["minerals", "production_years", "trade_countries", "suppliers", "stages", "scenario_series"]
 
 
 def _usgs():
@@ -53,3 +53,21 @@ def suppliers() -> list[str]:
         (usgs["entity_kind"] == "country") & usgs["measure"].isin(PRODUCTION_MEASURES) & usgs["value_t"].notna()
     ]
     return sorted(str(c) for c in rows["country"].unique())
+
+
+def _stage_sources():
+    from analysis.data import load_supply
+    from analysis.indicators.stages import stage_sources
+
+    return stage_sources(load_supply())
+
+
+def stages() -> list[str]:
+    """supply-chain stages with country figures in the data (mining, refining)"""
+    return sorted(str(s) for s in _stage_sources()["stage"].unique())
+
+
+def scenario_series() -> list[list[object]]:
+    """mineral × stage × year combinations with country figures a scenario can cut"""
+    table = _stage_sources()
+    return [[str(m), str(s), int(y)] for m, s, y in table[["mineral", "stage", "year"]].itertuples(index=False)]
