@@ -129,9 +129,12 @@ def output_key(exec_key_: str, deps: dict[str, Any], fmt: str, options: dict[str
     return fingerprint.digest(exec_key_, deps, fmt, options)
 
 
-def page_options(fmt: str, formats: tuple[str, ...]) -> dict[str, Any]:
-    """Options that change one format's bytes besides the notebook (the HTML links its PDF)."""
-    return {"links_pdf": "pdf" in formats} if fmt == "html" else {}
+def page_options(fmt: str, formats: tuple[str, ...], report: Report | None = None) -> dict[str, Any]:
+    """Options that change one format's bytes besides the notebook: the HTML links its PDF and
+    its related reports (so adding a scenario to the matrix refreshes its profile's page)."""
+    if fmt != "html":
+        return {}
+    return {"links_pdf": "pdf" in formats, "related": [list(r) for r in report.related] if report else []}
 
 
 def read_entry(project: Project, stem: str) -> dict[str, Any] | None:
@@ -217,7 +220,7 @@ def decide(report: Report, formats: tuple[str, ...], inputs: BuildInputs, *, for
     missing_reason = ""
     for fmt in formats:
         record = (entry.get("outputs") or {}).get(fmt)
-        expected = output_key(entry["exec_key"], current, fmt, page_options(fmt, formats))
+        expected = output_key(entry["exec_key"], current, fmt, page_options(fmt, formats, report))
         if not record or record.get("key") != expected:
             todo.append(fmt)
             missing_reason = missing_reason or f"{fmt} not built with these inputs"

@@ -63,10 +63,29 @@ class Report:
     stem: str
     title: str
     origin: str  # where the parameter set came from, for messages
+    #: (stem, title) of the matrix's other reports on the same subject (:func:`related_reports`)
+    related: tuple[tuple[str, str], ...] = ()
 
     @property
     def group(self) -> str:
         return self.notebook.group
+
+
+def related_reports(report: Report, matrix_reports: Sequence[Report]) -> tuple[tuple[str, str], ...]:
+    """(stem, title) of the reports that share a text parameter's value with ``report`` — the
+    rare-earths profile and every rare-earths scenario, say — in matrix order, itself excluded.
+
+    Only text parameters (``mineral = "Rare earths"``, ``country = "India"``) define a subject;
+    numbers (a year, a cut) do not, or every 2024 report would be related to every other.
+    """
+    subject = {(k, v) for k, v in report.params.items() if isinstance(v, str)}
+    found: dict[str, str] = {}
+    for other in matrix_reports:
+        if other.stem == report.stem or other.stem in found:
+            continue
+        if subject & {(k, v) for k, v in other.params.items() if isinstance(v, str)}:
+            found[other.stem] = other.title
+    return tuple(found.items())
 
 
 @dataclass

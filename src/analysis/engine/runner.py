@@ -147,7 +147,7 @@ def commit_result(project: Project, inputs: BuildInputs, decision: Decision, job
         atomic_write_bytes(path, data)
         outputs[fmt] = {
             **file_record(path, fingerprint.sha256_bytes(data)),
-            "key": output_key(exec_key_, deps, fmt, page_options(fmt, formats)),
+            "key": output_key(exec_key_, deps, fmt, page_options(fmt, formats, report)),
             "charts": result.charts.get(fmt, 0),
         }
         outcome.outputs.append(str(path.relative_to(project.root)))
