@@ -23,7 +23,7 @@ from analysis.errors import ParameterError
 from analysis.paths import slug
 
 MATRIX_FILE = "publications.toml"
-NOTEBOOK_KEYS = {"path", "title", "output", "group", "parameters", "description", "combinations"}
+NOTEBOOK_KEYS = {"path", "title", "output", "group", "parameters", "description", "combinations", "linked_from_all"}
 PARAM_KEYS = {"type", "domain", "min", "max", "help"}
 PROJECT_KEYS = {"title", "domains"}
 #: Title of reports/index.html when ``[project] title`` is not given.
@@ -46,6 +46,8 @@ class NotebookSpec:
     parameters: dict[str, ParamSpec] = field(default_factory=dict)
     #: parameter values that must exist together in the data (``[[notebooks.<id>.combinations]]``)
     combinations: tuple[Combination, ...] = ()
+    #: every other report links this one (``linked_from_all = true``: the methods page)
+    linked_from_all: bool = False
 
     def placeholders(self) -> set[str]:
         names = set()
@@ -71,9 +73,17 @@ class Report:
         return self.notebook.group
 
 
+def _flag(raw: dict[str, Any], key: str, where: str) -> bool:
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        raise _fail(where, f"{key!r} must be true or false, got {value!r}")
+    return value
+
+
 def related_reports(report: Report, matrix_reports: Sequence[Report]) -> tuple[tuple[str, str], ...]:
     """(stem, title) of the reports that share a text parameter's value with ``report`` — the
-    rare-earths profile and every rare-earths scenario, say — in matrix order, itself excluded.
+    rare-earths profile and every rare-earths scenario, say — plus the reports of notebooks
+    marked ``linked_from_all`` (the methods page), in matrix order, itself excluded.
 
     Only text parameters (``mineral = "Rare earths"``, ``country = "India"``) define a subject;
     numbers (a year, a cut) do not, or every 2024 report would be related to every other.
@@ -83,7 +93,9 @@ def related_reports(report: Report, matrix_reports: Sequence[Report]) -> tuple[t
     for other in matrix_reports:
         if other.stem == report.stem or other.stem in found:
             continue
-        if subject & {(k, v) for k, v in other.params.items() if isinstance(v, str)}:
+        if other.notebook.linked_from_all and not report.notebook.linked_from_all:
+            found[other.stem] = other.title
+        elif subject & {(k, v) for k, v in other.params.items() if isinstance(v, str)}:
             found[other.stem] = other.title
     return tuple(found.items())
 
@@ -246,6 +258,7 @@ def load_matrix(root: Path) -> Matrix:
             group=str(raw.get("group", "Reports")),
             parameters=params,
             combinations=tuple(combinations),
+            linked_from_all=_flag(raw, "linked_from_all", where),
         )
         unknown = spec.placeholders() - set(params)
         if unknown:
