@@ -152,3 +152,29 @@ def test_network_is_really_blocked(browser, tmp_path):
     check = browser.check(page, probe=("__pwned",), settle_ms=500)
     assert check.globals == {"__pwned": "blocked"}
     assert check.requests == ["GET https://pypi.org/simple/"]
+
+
+def test_front_page_search_finds_a_word_from_a_report_and_keeps_it_in_the_address(browser, checked_reports, report_pages):
+    """Search works from the folder opened as files: a word that occurs in exactly one report's
+    headings or text finds a section of that report, and the query lands in the URL."""
+    import re
+    from collections import Counter
+
+    from analysis.engine.site import search_entries
+
+    words_of = {p.name: {w.lower() for w in re.findall(r"[A-Za-z]{9,}", " ".join(
+                    e["title"] + " " + e["text"] for e in search_entries(p, p.stem)))} for p in report_pages}
+    counts = Counter(w for words in words_of.values() for w in words)
+    page_name, word = next((name, w) for name, words in sorted(words_of.items()) for w in sorted(words) if counts[w] == 1)
+
+    def search(page):
+        page.fill("#econsec-search", word)
+        page.wait_for_timeout(100)
+        links = page.eval_on_selector_all("#econsec-search-results a", "as => as.map(a => a.getAttribute('href'))")
+        return links, page.evaluate("() => location.hash")
+
+    links, address = browser.interact(checked_reports / "index.html", search)
+    assert links and all(link.split("#")[0] == page_name for link in links), (word, links)
+    assert address == f"#q={word}"
+    reopened = browser.interact(checked_reports / "index.html", lambda page: None)  # no error on a plain load
+    assert reopened is None

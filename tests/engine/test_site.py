@@ -86,3 +86,17 @@ def test_feed_has_one_entry_per_built_report_and_dates_move_only_on_change(tmp_p
     text, _ = feed_text(project, reports, 2000, "Site")
     updated = {e.find(f"{ATOM}id").text: e.find(f"{ATOM}updated").text for e in ET.fromstring(text).findall(f"{ATOM}entry")}
     assert updated == {"urn:econsec:report:a": "1970-01-01T00:16:40Z", "urn:econsec:report:b": "1970-01-01T00:33:20Z"}
+
+
+def test_search_entries_cut_a_page_at_its_h2_sections_and_skip_scripts(tmp_path):
+    from analysis.engine.site import search_entries
+
+    page = tmp_path / "r.html"
+    page.write_text(
+        "<html><body><nav>All reports</nav><main><h1>Title</h1><p>Intro <strong>bold</strong>, text.</p>"
+        "<h2 id='A-b'>Section A¶</h2><p>Cobalt refining</p><script>var x = 'hidden';</script>"
+        "<h2>Section B</h2><p>Nickel</p></main><footer>built</footer></body></html>", encoding="utf-8")
+    entries = search_entries(page, "Report")
+    assert [e["url"] for e in entries] == ["r.html", "r.html#A-b", "r.html"]
+    assert entries[0]["text"] == "Title Intro bold, text." and entries[1]["title"] == "Report — Section A"
+    assert "hidden" not in " ".join(e["text"] for e in entries) and "All reports" not in entries[0]["text"]

@@ -108,6 +108,24 @@ class Browser:
             self._manager.__exit__(None, None, None)
             shutil.rmtree(self._profile, ignore_errors=True)
 
+    def interact(self, path: Path, action):
+        """Open ``path`` offline (every request but the file itself blocked) and return
+        ``action(page)`` — for tests that type, click and read the result."""
+        url = path.resolve().as_uri()
+        context = self.browser.new_context(viewport={"width": 1200, "height": 900}, offline=True, service_workers="block")
+        context.route("**/*", lambda route: route.continue_() if route.request.url.split("#")[0] == url
+                      or route.request.url.startswith(("data:", "blob:")) else route.abort("blockedbyclient"))
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        try:
+            page.goto(url, wait_until="load", timeout=30000)
+            result = action(page)
+        finally:
+            context.close()
+        assert not errors, f"{path.name}: {errors}"
+        return result
+
     def check(self, path: Path, *, screenshot: Path | None = None, probe: tuple[str, ...] = (),
               settle_ms: int = 15000) -> PageCheck:
         """Load ``path`` (a file) offline and report what happened (see :class:`PageCheck`)."""

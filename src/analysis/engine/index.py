@@ -9,6 +9,7 @@ only when its content changes.
 from __future__ import annotations
 
 import html
+import json
 from urllib.parse import quote
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,7 +18,53 @@ from analysis.engine.cache import Project, read_entry
 from analysis.engine.files import atomic_write_text
 from analysis.engine.html import stylesheet
 from analysis.engine.publications import Report
-from analysis.engine.site import citation, headline, vintage
+from analysis.engine.site import citation, headline, search_entries, vintage
+
+#: The front page's search: plain JavaScript over the inlined index (every h2 section of every
+#: report), so it works from the published folder opened as files — no server, no library, no
+#: network. A query is kept in the address (#q=…) so a search can be linked.
+SEARCH_JS = r"""
+(function () {
+  var index = JSON.parse(document.getElementById('econsec-search-index').textContent);
+  var box = document.getElementById('econsec-search');
+  var out = document.getElementById('econsec-search-results');
+  function snippet(text, word) {
+    var at = text.toLowerCase().indexOf(word);
+    var start = Math.max(0, at - 80);
+    return (start > 0 ? '… ' : '') + text.slice(start, start + 220) + (start + 220 < text.length ? ' …' : '');
+  }
+  function run() {
+    var query = box.value.trim().toLowerCase();
+    var words = query.split(/\s+/).filter(function (w) { return w.length > 0; });
+    out.textContent = '';
+    if (!words.length) { history.replaceState(null, '', location.pathname); return; }
+    history.replaceState(null, '', '#q=' + encodeURIComponent(box.value.trim()));
+    var hits = index.filter(function (e) {
+      var hay = (e.title + ' ' + e.text).toLowerCase();
+      return words.every(function (w) { return hay.indexOf(w) >= 0; });
+    });
+    var summary = document.createElement('p');
+    summary.className = 'econsec-muted';
+    summary.textContent = hits.length + (hits.length === 1 ? ' section matches' : ' sections match') +
+      (hits.length > 20 ? ' (first 20 shown)' : '');
+    out.appendChild(summary);
+    hits.slice(0, 20).forEach(function (e) {
+      var item = document.createElement('li');
+      var link = document.createElement('a');
+      link.href = e.url;
+      link.textContent = e.title;
+      var text = document.createElement('p');
+      text.textContent = snippet(e.text, words[0]);
+      item.appendChild(link);
+      item.appendChild(text);
+      out.appendChild(item);
+    });
+  }
+  box.addEventListener('input', run);
+  var given = /^#q=(.*)$/.exec(location.hash);
+  if (given) { box.value = decodeURIComponent(given[1]); run(); }
+})();
+"""
 
 
 def _cite_block(report: Report, entry: dict | None, sources: list[str], heading: str, epoch: int) -> str:
@@ -37,6 +84,7 @@ def render(project: Project, reports: list[Report], epoch: int, heading: str) ->
         groups.setdefault(report.group, []).append(report)
     date = datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%d")
     parts = []
+    search: list[dict[str, str]] = []
     for group, members in groups.items():
         items = []
         for report in members:
@@ -58,9 +106,11 @@ def render(project: Project, reports: list[Report], epoch: int, heading: str) ->
                 lines.append(f'<p class="econsec-headline">{html.escape(finding)}</p>')
             if html_path.exists():
                 lines.append(_cite_block(report, entry, sources, heading, epoch))
+                search.extend(search_entries(html_path, report.title))
             items.append("<li>" + "\n".join(lines) + "</li>")
         parts.append(f"<h2>{html.escape(group)}</h2>\n<ul class=\"econsec-index\">\n" + "\n".join(items) + "\n</ul>")
     body = "\n".join(parts) or "<p>No reports in publications.toml.</p>"
+    search_json = json.dumps(search, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -78,14 +128,23 @@ ul.econsec-index li p {{ margin: 0.25em 0; }}
 details.econsec-cite summary {{ cursor: pointer; font-size: 0.9em; }}
 details.econsec-cite pre {{ white-space: pre-wrap; font-size: 0.8em; }}
 .failed {{ color: #D55E00; }}
+.econsec-search label {{ display: block; font-weight: 600; margin-bottom: 0.3em; }}
+.econsec-search input {{ width: 100%; max-width: 30em; font-size: 1em; padding: 0.4em; }}
 </style>
 </head>
 <body>
 <main class="econsec-report">
 <header class="econsec-title"><h1>{html.escape(heading)}</h1>
 <p class="econsec-standfirst">Every report is one self-contained HTML page (readable offline) and a PDF. Built {date}. <a href="feed.xml">Atom feed</a>.</p></header>
+<section class="econsec-search" role="search">
+<label for="econsec-search">Search every report</label>
+<input id="econsec-search" type="search" placeholder="e.g. refining graphite Japan" autocomplete="off">
+<ul id="econsec-search-results" class="econsec-index" aria-live="polite"></ul>
+</section>
 {body}
 </main>
+<script type="application/json" id="econsec-search-index">{search_json}</script>
+<script>{SEARCH_JS}</script>
 </body>
 </html>
 """

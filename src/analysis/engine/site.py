@@ -188,3 +188,73 @@ def write_feed(project: Project, reports: list[Report], epoch: int, heading: str
     atomic_write_text(project.cache / "feed-state.json", json.dumps(state, sort_keys=True, indent=1))
     atomic_write_text(path, text)
     return True
+
+
+class _Sections(HTMLParser):
+    """The reader's text of a report page, cut at its h2 headings: [(anchor id, heading, text)].
+
+    Only ``<main>`` counts (not the navigation, the inlined scripts or styles)."""
+
+    _SKIP = {"script", "style", "svg", "nav"}
+    _BLOCK = {"p", "li", "div", "section", "h1", "h3", "h4", "td", "th", "tr", "caption", "br", "figcaption"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.in_main = 0
+        self.skip = 0
+        self.in_heading = False
+        self.sections: list[list[Any]] = [["", "", []]]
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self._BLOCK:
+            self.sections[-1][2].append(" ")  # words of two blocks never run together
+        if tag == "main":
+            self.in_main += 1
+        elif tag in self._SKIP:
+            self.skip += 1
+        elif tag == "h2" and self.in_main and not self.skip:
+            self.sections.append([dict(attrs).get("id") or "", "", []])
+            self.in_heading = True
+
+    def handle_endtag(self, tag):
+        if tag in self._BLOCK:
+            self.sections[-1][2].append(" ")
+        if tag == "main":
+            self.in_main = max(0, self.in_main - 1)
+        elif tag in self._SKIP:
+            self.skip = max(0, self.skip - 1)
+        elif tag == "h2":
+            self.in_heading = False
+
+    def handle_data(self, data):
+        if not self.in_main or self.skip:
+            return
+        if self.in_heading:
+            self.sections[-1][1] += data
+        else:
+            self.sections[-1][2].append(data)
+
+
+#: characters of section text kept in the search index (enough for a snippet and for the words
+#: a reader searches; the index of every report stays small enough to inline in the front page)
+SEARCH_TEXT_CHARS = 1500
+
+
+def search_entries(html_path: Path, title: str) -> list[dict[str, str]]:
+    """One search-index entry per h2 section of a built report: ``url`` (page#anchor), ``title``
+    (report — section), ``text`` (the section's words, whitespace collapsed, truncated)."""
+    try:
+        page = html_path.read_text(encoding="utf-8")
+    except OSError:
+        return []
+    parser = _Sections()
+    parser.feed(page)
+    entries = []
+    for anchor, heading, chunks in parser.sections:
+        heading = " ".join(heading.replace("¶", "").split())
+        text = " ".join("".join(chunks).split())[:SEARCH_TEXT_CHARS]
+        if not text and not heading:
+            continue
+        url = html_path.name + (f"#{anchor}" if anchor else "")
+        entries.append({"url": url, "title": f"{title} — {heading}" if heading else title, "text": text})
+    return entries
