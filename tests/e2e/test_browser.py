@@ -178,3 +178,37 @@ def test_front_page_search_finds_a_word_from_a_report_and_keeps_it_in_the_addres
     assert address == f"#q={word}"
     reopened = browser.interact(checked_reports / "index.html", lambda page: None)  # no error on a plain load
     assert reopened is None
+
+
+def test_explorer_controls_change_the_chart_the_address_and_the_csv(browser, checked_reports):
+    """The explorer restores a view from its address, redraws when a control changes, writes the
+    new choice back to the address, and downloads the rows of the current view."""
+    import csv as csv_module
+    import io
+
+    page_path = checked_reports / "explorer.html"
+    if not page_path.exists():
+        pytest.skip("the explorer is not among the checked reports")
+
+    def explore(page):
+        page.wait_for_selector("figure.econsec-chart-ready", timeout=20000)
+        page.wait_for_timeout(300)
+        restored = page.eval_on_selector("select[name='mineral']", "s => s.value")
+        before = page.inner_text("figure.econsec-chart")
+        page.select_option("select[name='mineral']", "Lithium")
+        page.wait_for_timeout(500)
+        after = page.inner_text("figure.econsec-chart") + " " + " ".join(
+            page.eval_on_selector_all("figure.econsec-chart svg text", "ts => ts.map(t => t.textContent)"))
+        address = page.evaluate("() => location.hash")
+        with page.expect_download() as download_info:
+            page.click("a.econsec-view-csv")
+        text = open(download_info.value.path(), encoding="utf-8").read()
+        return restored, before, after, address, text
+
+    restored, before, after, address, text = browser.interact(page_path, explore, "mineral=Cobalt&stage=refining&year=2023")
+    assert restored == "Cobalt"
+    assert "Lithium, refining 2023" in after
+    assert "mineral=Lithium" in address and "stage=refining" in address and "year=2023" in address
+    rows = list(csv_module.DictReader(io.StringIO(text)))
+    assert rows and {(r["mineral"], r["stage"], r["year"]) for r in rows} == {("Lithium", "refining", "2023")}
+    assert abs(sum(float(r["share"]) for r in rows) - 1) < 0.2  # the named countries of one view, not the whole table

@@ -108,9 +108,9 @@ class Browser:
             self._manager.__exit__(None, None, None)
             shutil.rmtree(self._profile, ignore_errors=True)
 
-    def interact(self, path: Path, action):
-        """Open ``path`` offline (every request but the file itself blocked) and return
-        ``action(page)`` — for tests that type, click and read the result."""
+    def interact(self, path: Path, action, fragment: str = ""):
+        """Open ``path`` (with ``#fragment`` when given) offline — every request but the file
+        itself blocked — and return ``action(page)``: for tests that type, click and read."""
         url = path.resolve().as_uri()
         context = self.browser.new_context(viewport={"width": 1200, "height": 900}, offline=True, service_workers="block")
         context.route("**/*", lambda route: route.continue_() if route.request.url.split("#")[0] == url
@@ -119,7 +119,7 @@ class Browser:
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         try:
-            page.goto(url, wait_until="load", timeout=30000)
+            page.goto(url + (f"#{fragment}" if fragment else ""), wait_until="load", timeout=30000)
             result = action(page)
         finally:
             context.close()

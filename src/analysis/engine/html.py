@@ -27,6 +27,55 @@ TEMPLATES = Path(__file__).parent / "templates"
 EMBED_JS = """\
 (function () {
   "use strict";
+  // A chart whose usermeta.econsec.url_state names parameters keeps their values in the page
+  // address (#mineral=Lithium&year=2023), so a view can be linked and is restored on load.
+  function keepInAddress(view, names) {
+    var given = new URLSearchParams(location.hash.replace(/^#/, ""));
+    names.forEach(function (name) {
+      if (!given.has(name)) { return; }
+      var current = view.signal(name), value = given.get(name);
+      view.signal(name, typeof current === "number" ? Number(value) : value);
+    });
+    view.runAsync();
+    function write() {
+      var state = new URLSearchParams();
+      names.forEach(function (name) { state.set(name, String(view.signal(name))); });
+      history.replaceState(null, "", "#" + state.toString());
+    }
+    names.forEach(function (name) { view.addSignalListener(name, write); });
+  }
+  // usermeta.econsec.view_csv {columns, filters: {param: field}}: a link that downloads the rows
+  // of the chart's inline dataset (the one having those columns) matching the parameters now.
+  function offerViewCsv(figure, view, spec, wanted, stem) {
+    var rows = null;
+    Object.keys(spec.datasets || {}).forEach(function (key) {
+      var data = spec.datasets[key];
+      if (rows === null && data.length && wanted.columns.every(function (c) { return c in data[0]; })) { rows = data; }
+    });
+    if (rows === null) { return; }
+    var link = document.createElement("a");
+    link.className = "econsec-view-csv";
+    link.href = "#";
+    link.textContent = "Download this view (CSV)";
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      var filters = wanted.filters || {};
+      var chosen = rows.filter(function (row) {
+        return Object.keys(filters).every(function (param) { return String(row[filters[param]]) === String(view.signal(param)); });
+      });
+      var columns = Object.keys(rows[0]);
+      var quote = function (v) { v = v === null || v === undefined ? "" : String(v); return /[",\\n]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v; };
+      var text = [columns.join(",")].concat(chosen.map(function (r) { return columns.map(function (c) { return quote(r[c]); }).join(","); })).join("\\n");
+      var blob = new Blob([text + "\\n"], { type: "text/csv" });
+      var a = document.createElement("a");
+      a.href = URL.createObjectURL(blob);
+      a.download = stem + "-" + Object.keys(filters).map(function (p) { return String(view.signal(p)).replace(/[^A-Za-z0-9]+/g, "-").toLowerCase(); }).join("-") + ".csv";
+      document.body.appendChild(a); a.click(); a.remove();
+    });
+    var place = figure.querySelector(".econsec-chart-data") || figure;
+    place.appendChild(document.createTextNode(" · "));
+    place.appendChild(link);
+  }
   var figures = document.querySelectorAll("figure.econsec-chart");
   Array.prototype.forEach.call(figures, function (figure) {
     var view = figure.querySelector(".econsec-chart-view");
@@ -37,8 +86,13 @@ EMBED_JS = """\
       view.textContent = "This chart's data could not be read.";
       return;
     }
+    var meta = (spec.usermeta || {}).econsec || {};
     window.vegaEmbed(view, spec, { actions: false, renderer: "svg" })
-      .then(function () { figure.classList.add("econsec-chart-ready"); })
+      .then(function (result) {
+        if (meta.url_state && meta.url_state.length) { keepInAddress(result.view, meta.url_state); }
+        if (meta.view_csv) { offerViewCsv(figure, result.view, spec, meta.view_csv, meta.csv_name || "view"); }
+        figure.classList.add("econsec-chart-ready");
+      })
       .catch(function (error) {
         view.textContent = "This chart could not be drawn (" + error.message + "). " + view.getAttribute("aria-label");
       });
