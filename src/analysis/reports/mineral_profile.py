@@ -60,6 +60,8 @@ class MineralProfile:
     china_imports: pd.DataFrame
     risk: SupplyRisk | None
     risk_grid: pd.DataFrame | None
+    #: the risk caveats in reader words (the indicator's notes name formula terms)
+    risk_notes: list[str]
     findings: list[str]
     caveats: list[str]
     trade_source: str
@@ -190,6 +192,7 @@ def mineral_profile(mineral: str, year: int = 2024, usgs: pd.DataFrame | None = 
         china_imports=china_imports,
         risk=risk,
         risk_grid=grid,
+        risk_notes=_risk_notes(risk) if risk is not None else [],
         findings=findings,
         caveats=caveats,
         trade_source="UN Comtrade Database: 2023 trade of all reporters, partner World (hpham210/critical-minerals-risk-index)",
@@ -466,6 +469,28 @@ def _risk(usgs: pd.DataFrame, mineral: str, measure: str, year: int) -> tuple[Su
     except ParameterError:
         return None, None
     return risk, supply_risk_sensitivity(risk)
+
+
+def _risk_notes(risk: SupplyRisk) -> list[str]:
+    """The caveats of :func:`supply_risk` for readers, from the result's fields (no formula symbols)."""
+    notes = [f"Governance scores: {risk.governance_basis}; the EU method averages all six World Bank governance dimensions."]
+    for note in risk.notes:
+        if note.startswith("Named shares summed to"):
+            notes.append("USGS's named country figures add up to " + note.split("summed to ")[1].split(" of")[0]
+                         + " of its rounded world total; shares were scaled to 100% before weighting.")
+    if risk.unscored:
+        notes.append(f"No governance score for {join_names([display_name(c) for c in risk.unscored])}: counted as the best "
+                     "score in the lower bound and the worst in the upper bound.")
+    if risk.residual_share > 0:
+        notes.append(f"The {fmt_share(risk.residual_share)} of world output not attributed to named countries counts as nothing "
+                     "in the lower bound and as one supplier with the worst governance score in the upper bound.")
+    notes.append("Only the global-supply part of the EU formula is computed: the part weighted by the EU's own import sources "
+                 "needs EU sourcing data, which this report does not use.")
+    notes.append("The headline figure assumes no recycling and no substitute — a worst case, not an estimate; the heat map "
+                 "shows how recycling and substitution would lower it.")
+    notes.append("Export restrictions and trade agreements, which the EU method uses to adjust each country's weight, are not "
+                 "modelled: every country counts with the same weight.")
+    return notes
 
 
 def _rp_table(rp: pd.DataFrame, n: int = 10) -> pd.DataFrame:
