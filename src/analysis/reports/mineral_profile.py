@@ -32,6 +32,8 @@ from analysis.text import (
 )
 from analysis.vocabulary import FOCUS
 
+#: Reported exports above this multiple of world imports mean the two sides code the product differently.
+MAX_COVERAGE = 1.5
 #: Nickel ores and concentrates, the nickel product with partner detail for India and Japan.
 NICKEL_ORE = "260400"
 
@@ -57,6 +59,8 @@ class MineralProfile:
     exports: pd.DataFrame
     exports_table: pd.DataFrame
     main_export: object | None
+    #: products whose reported exports far exceed world imports (coding mismatch): named, not charted
+    exports_notes: list[str]
     china_imports: pd.DataFrame
     risk: SupplyRisk | None
     risk_grid: pd.DataFrame | None
@@ -189,6 +193,7 @@ def mineral_profile(mineral: str, year: int = 2024, usgs: pd.DataFrame | None = 
         exports=exports,
         exports_table=_exports_display(exports),
         main_export=main_export,
+        exports_notes=_mismatch_notes(exports),
         china_imports=china_imports,
         risk=risk,
         risk_grid=grid,
@@ -409,9 +414,26 @@ def _exports(mineral: str) -> tuple[pd.DataFrame, object | None]:
         stage=table["hs_code"].map(lambda c: HS_PRODUCTS[c].stage),
     )
     # The main product is the most traded processed or metal product; batteries only if nothing else.
-    ranked = table.assign(is_battery=table["stage"].eq("battery")).sort_values(["is_battery", "total"], ascending=[True, False])
+    # A product whose reported exports exceed world imports by half or more is a coding mismatch
+    # between the two sides, not a market share: it is named in the text, never charted.
+    plausible = table[table["coverage_ratio"] <= MAX_COVERAGE]
+    if plausible.empty:
+        return table.reset_index(drop=True), None
+    ranked = plausible.assign(is_battery=plausible["stage"].eq("battery")).sort_values(["is_battery", "total"], ascending=[True, False])
     main_code = ranked["hs_code"].iloc[0]
     return table.reset_index(drop=True), export_concentration(trade, main_code)
+
+
+def _mismatch_notes(exports: pd.DataFrame) -> list[str]:
+    """One sentence per product whose reported exports exceed world imports by half or more."""
+    if exports.empty:
+        return []
+    odd = exports[exports["coverage_ratio"] > MAX_COVERAGE]
+    return [
+        f"For {r.description[:1].lower() + r.description[1:]} (HS {r.hs_code}), exporters report {fmt_share(r.coverage_ratio)} of what "
+        "importers report buying: the two sides classify the product differently, so its exporter shares are not charted."
+        for r in odd.itertuples()
+    ]
 
 
 def _china_imports(mineral: str) -> pd.DataFrame:
