@@ -72,8 +72,9 @@ class MineralProfile:
     imports_source: str
     #: intro of the producers chart: what the bars show and what they leave out
     producers_intro: str
-    #: False when USGS names three producers or fewer (a cumulative-share chart would be near empty)
+    #: False when three producers or fewer hold 95% or more (a cumulative-share chart would be near empty)
     show_cumulative: bool
+    cumulative_note: str
     #: "How production moved": trend of the main series, 2021 → year
     trend: TrendSection
     trend_stage_label: str
@@ -206,7 +207,10 @@ def mineral_profile(mineral: str, year: int = 2024, usgs: pd.DataFrame | None = 
             if mineral == "Nickel" else
             "UN Comtrade Database: imports by reporter from World and from China (areeshafirdaus01/quad-critical-minerals-supply-chain)"),
         producers_intro=_producers_intro(production, top_producers(production, 8), label),
-        show_cumulative=int((production.shares["iso3"] != "ROW").sum()) > 3,
+        # A cumulative chart says nothing the bars do not when three producers or fewer hold (nearly) everything.
+        show_cumulative=int((production.shares["iso3"] != "ROW").sum()) > 3 and production.top_k_share < 0.95,
+        cumulative_note=(f"The three largest producers hold {fmt_share(production.top_k_share)} of world {label}, so a chart of "
+                         "cumulative shares would show nothing the bars above do not."),
         trend=trend,
         trend_stage_label=label,
         production_trend=by_country,
@@ -230,13 +234,19 @@ def _producers_intro(production: Concentration, top: pd.DataFrame, label: str) -
     """What the producers chart shows, true to its bars: the named producers drawn and the share left out."""
     named = top[top["iso3"] != "ROW"]
     listed = int((production.shares["iso3"] != "ROW").sum())
-    rest = 1 - float(top["share"].sum())
+    rest = 1 - float(named["share"].sum())
+    grouped = bool((top["iso3"] == "ROW").any())
     text = (f"The {count_noun(len(named), 'largest producer')} USGS names"
             if listed > len(named) else f"Every producer USGS names ({count_noun(listed, 'country', 'countries')})")
     text += f", by {label}; labels give each country's share of the world total published by the U.S. Geological Survey (USGS)."
-    if rest >= 0.0005:
-        text += (f" The {fmt_share(rest)} not drawn is the output of smaller named producers and of the countries USGS groups "
-                 "as *Other countries*.")
+    hidden = listed - len(named)
+    residual = production.residual_share > 0.0005
+    if hidden or residual:
+        parts = ([count_noun(hidden, "smaller named producer")] if hidden else []) + (
+            ["the countries USGS groups as *Other countries*"] if residual else [])
+        text += (" The *Rest of world* bar groups " if grouped else " Not drawn: ") + join_names(parts)
+        text += (f", together {fmt_share(rest)} of the world." if rest >= 0.0005 else
+                 " (the named countries' figures add up to more than USGS's rounded world total).")
     return text
 
 
@@ -311,7 +321,7 @@ def _trend_table(trend: pd.DataFrame) -> pd.DataFrame:
         return fmt_share(v) if v == v else missing
 
     table = pd.DataFrame({
-        "Year": trend["year"].astype(int).astype(str) + trend["estimated"].map({True: " (some estimates)", False: ""}),
+        "Year": trend["year"].astype(int).astype(str) + trend["estimated"].map({True: "e", False: ""}),
         "World (t)": trend["world_total_t"].map(fmt_tonnes),
         "Largest producer": [f"{l} ({fmt_share(s)})" for l, s in zip(trend["leader"], trend["leader_share"])],
         "China": trend["china_share"].map(share),
