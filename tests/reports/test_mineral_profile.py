@@ -8,7 +8,7 @@ import pytest
 
 from analysis.indicators.concentration import concentration
 from analysis.reports.mineral_profile import mineral_profile
-from analysis.text import fmt_share, fmt_tonnes
+from analysis.text import count_noun, fmt_share, fmt_tonnes
 from tests.support.notebooks import assert_publishable, charts, execute, html_text
 
 
@@ -122,7 +122,7 @@ def test_producers_text_is_true_to_the_bars(rare_earths):
     assert "ROW" not in set(drawn["iso3"])  # no rest-of-world bar, so the text must not promise one
     assert "rest of world" not in rare_earths.producers_intro.lower()
     hidden = len(rare_earths.production.shares) - len(drawn)
-    assert hidden > 0 and f"Not drawn: {hidden} smaller named producers" in rare_earths.producers_intro
+    assert hidden > 0 and f"Not drawn: {count_noun(hidden, 'smaller named producer')}" in rare_earths.producers_intro
 
 
 def test_nickel_imports_by_partner_are_shown_not_denied(usgs):
