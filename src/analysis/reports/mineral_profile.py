@@ -89,6 +89,7 @@ class MineralProfile:
     #: Japan's rare-earth dependence on China (rare-earth profile only)
     japan_rare_earths: MirrorSection | None
     japan_rare_earths_table: pd.DataFrame | None
+    japan_rare_earths_context: str
     imports_note: str
     #: nickel: where India's and Japan's nickel-ore imports came from (their own records), else None
     imports_table: pd.DataFrame | None
@@ -221,6 +222,7 @@ def mineral_profile(mineral: str, year: int = 2024, usgs: pd.DataFrame | None = 
         stage_text=stage_text,
         japan_rare_earths=rare,
         japan_rare_earths_table=_rare_earths_table(rare) if rare is not None else None,
+        japan_rare_earths_context=_rare_earths_context(production, stages) if rare is not None else "",
         imports_note=nickel_note if nickel_table is not None else (
             f"India's and Japan's imports of {mineral.lower()} products by partner country are not in the trade statistics "
             "this report draws on, so China's share of them cannot be shown"
@@ -371,6 +373,15 @@ def _usgs_stages(supply: pd.DataFrame, mineral: str, year: int, iea: bool) -> tu
             "cannot be shown."
         )
     return table, text
+
+
+def _rare_earths_context(production: Concentration, stages: StageSection | None) -> str:
+    """World shares that frame the question (not Japan's import shares)."""
+    text = f"For context: China mined {fmt_share(production.share_of('CHN'))} of the world's rare earths in {production.year} (USGS)"
+    if stages is not None:
+        refining = stages.comparison.set_index("stage").loc["refining"]
+        text += f" and refined {fmt_share(refining['china_share'])} of the world's magnet rare earths in {stages.year} (IEA)"
+    return text + ". These are shares of world supply; they do not say how much of Japan's own imports came from China."
 
 
 def _rare_earths_table(rare: MirrorSection) -> pd.DataFrame:
