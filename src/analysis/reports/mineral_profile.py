@@ -245,8 +245,8 @@ def _producers_intro(production: Concentration, top: pd.DataFrame, label: str) -
     residual = production.residual_share > 0.0005
     if hidden or residual:
         parts = ([count_noun(hidden, "smaller named producer")] if hidden else []) + (
-            ["the countries USGS groups as *Other countries*"] if residual else [])
-        text += (" The *Rest of world* bar groups " if grouped else " Not drawn: ") + join_names(parts)
+            ["the countries USGS groups as “Other countries”"] if residual else [])
+        text += (" The “Rest of world” bar groups " if grouped else " Not drawn: ") + join_names(parts)
         text += (f", together {fmt_share(rest)} of the world." if rest >= 0.0005 else
                  " (the named countries' figures add up to more than USGS's rounded world total).")
     return text
