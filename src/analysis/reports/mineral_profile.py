@@ -216,7 +216,7 @@ def mineral_profile(mineral: str, year: int = 2024, usgs: pd.DataFrame | None = 
         trend_stage_label=label,
         production_trend=by_country,
         concentration_trend=detail,
-        trend_table=_trend_table(detail),
+        trend_table=_trend_table(detail, frameworks),
         stages=stages,
         usgs_stages=usgs_stages,
         stage_text=stage_text,
@@ -316,8 +316,25 @@ def _stage_sentences(stages: StageSection, mineral: str) -> list[str]:
     return out
 
 
-def _trend_table(trend: pd.DataFrame) -> pd.DataFrame:
-    """One row per year: world total, leader, China, India, Japan, partner blocs, top 3, HHI."""
+def _trend_table(trend: pd.DataFrame, frameworks: pd.DataFrame) -> pd.DataFrame:
+    """One row per year: world total, leader, China, India, Japan, partner blocs, top 3, HHI.
+
+    A bloc that did not exist yet at the end of a year reads "not yet formed"; one whose members
+    USGS does not list reads "none listed" (unknown, not zero)."""
+    from analysis.indicators.partners import bloc_members
+
+    def formed(bloc: str, year: int) -> bool:
+        try:
+            members = bloc_members(frameworks, bloc, as_of=f"{year}-12-31")
+        except ParameterError as error:
+            if str(error).startswith("unknown bloc"):
+                raise
+            return False
+        # Only undated members (no source for when they joined) in a year before any dated member joined:
+        # the bloc had not been formed yet (the MSP was launched in 2022).
+        dated = set(members.members) - set(members.undated)
+        later = bloc_members(frameworks, bloc, as_of=f"{int(trend['year'].max())}-12-31")
+        return bool(dated) or not (set(later.members) - set(later.undated))
 
     def share(v: float, missing: str = "not listed") -> str:
         return fmt_share(v) if v == v else missing
@@ -333,7 +350,8 @@ def _trend_table(trend: pd.DataFrame) -> pd.DataFrame:
     for bloc in ("MSP", "Quad", "India–Japan"):
         column = f"share_{bloc}"
         if column in trend:
-            table[bloc] = trend[column].map(lambda v: share(v, "none listed"))
+            table[bloc] = [share(v, "none listed") if formed(bloc, int(y)) else "not yet formed"
+                           for v, y in zip(trend[column], trend["year"])]
     table["Top 3"] = trend["top3_share"].map(fmt_share)
     table["HHI (0–10,000)"] = [fmt_hhi_range(a, b) for a, b in zip(trend["hhi_lower"], trend["hhi_upper"])]
     return table
