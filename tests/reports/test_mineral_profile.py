@@ -164,3 +164,12 @@ def test_notebook_runs(tmp_path, parameters):
     assert_publishable(specs)
     text = html_text(nb)
     assert "Sources" in text and "USGS" in text and "data hash" in text
+
+
+def test_bloc_before_it_was_formed_is_not_a_missing_share(usgs):
+    lithium = mineral_profile("Lithium", 2024, usgs)
+    table = lithium.trend_table.assign(year=lithium.trend_table["Year"].str[:4].astype(int)).set_index("year")
+    trend = lithium.concentration_trend.set_index("year")
+    assert table.loc[2021, "MSP"] == "not yet formed"  # launched in 2022; its one undated member does not make it exist
+    assert table.loc[2022, "MSP"] == fmt_share(trend.loc[2022, "share_MSP"])
+    assert table.loc[2021, "Quad"] == fmt_share(trend.loc[2021, "share_Quad"])  # Quad members are undated throughout
