@@ -8,7 +8,7 @@ import pytest
 
 from analysis.indicators.concentration import concentration
 from analysis.reports.mineral_profile import mineral_profile
-from analysis.text import fmt_share, fmt_tonnes
+from analysis.text import count_noun, fmt_share, fmt_tonnes
 from tests.support.notebooks import assert_publishable, charts, execute, html_text
 
 
@@ -40,7 +40,103 @@ def test_findings_equal_the_library(rare_earths, usgs):
     assert fmt_share(c.top_k_share) in text
     assert f"{c.hhi_lower:,.0f}" in text
     india = raw_share = c.shares.set_index("iso3").loc["IND", "share"]
-    assert fmt_share(india, 1) in text and raw_share > 0
+    assert fmt_share(india) in text and raw_share > 0  # one rounding rule: analysis.text's default
+
+
+def raw_2023_edition(raw_dir, stem: str, country: str, column: str) -> float:
+    """A value of an MCS 2023 per-commodity world file, read with csv alone."""
+    with open(raw_dir / "usgs-mcs-2023" / f"mcs2023-{stem}_world.csv", encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["Country"].strip() == country and "mine production" in row["Type"]:
+                return float(row[column])
+    raise LookupError((stem, country))
+
+
+def test_trend_china_share_2021_to_2024_from_the_raw_editions(rare_earths, raw_dir):
+    # 2021 is only in MCS 2023; 2024 only in MCS 2025 (each year from the newest edition reporting it).
+    china_2021 = raw_2023_edition(raw_dir, "raree", "China", "Prod_t_2021")
+    world_2021 = raw_2023_edition(raw_dir, "raree", "World total (rounded)", "Prod_t_2021")
+    china_2024 = raw_value(raw_dir, "Rare earths", "China")
+    world_2024 = raw_value(raw_dir, "Rare earths", "World total (rounded)")
+    trend = rare_earths.concentration_trend.set_index("year")
+    assert trend.loc[2021, "china_share"] == pytest.approx(china_2021 / world_2021)
+    assert trend.loc[2024, "china_share"] == pytest.approx(china_2024 / world_2024)
+    assert list(trend.index) == [2021, 2022, 2023, 2024]
+    finding = next(f for f in rare_earths.findings if "since 2021" in f)
+    assert f"from {fmt_share(china_2021 / world_2021)} to {fmt_share(china_2024 / world_2024)}" in finding
+    table = rare_earths.trend_table.set_index(rare_earths.trend_table["Year"].str[:4])
+    assert table.loc["2021", "China"] == fmt_share(china_2021 / world_2021)
+    # partner blocs per year are sums of their listed members' shares, never above the world
+    assert (trend[["share_MSP", "share_Quad", "share_India–Japan"]].fillna(0) <= 1).all().all()
+
+
+def test_revisions_between_editions_are_shown(rare_earths, raw_dir):
+    # China's 2023 output: MCS 2024 printed it as an estimate, MCS 2025 revised it.
+    with open(raw_dir / "usgs-mcs-2024" / "mcs2024-raree_world-1.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["Country"].strip() == "China"]
+    column = next(c for c in rows[0] if "2023" in c and c.lower().startswith("prod"))
+    before = float(rows[0][column])
+    after = raw_value(raw_dir, "Rare earths", "China", "PROD_2023")
+    revisions = rare_earths.trend.revisions
+    china = revisions[(revisions["Country"] == "China") & (revisions["Year"] == 2023)].iloc[0]
+    assert china["Before (t)"] == f"{before:,.0f}" and china["Now (t)"] == f"{after:,.0f}"
+
+
+def test_mining_vs_refining_and_outlook_from_the_iea_sheet(rare_earths):
+    import openpyxl
+
+    from tests.data.test_iea import WORKBOOK, _china_2023_refining_shares
+
+    sheet = openpyxl.load_workbook(WORKBOOK, data_only=True, read_only=True)
+    from analysis.data.iea import SUPPLY_SHEET
+
+    cells = {(c.row, c.column): c.value for row in sheet[SUPPLY_SHEET].iter_rows() for c in row if getattr(c, "value", None) is not None}
+    china = _china_2023_refining_shares(cells)["Magnet rare earth elements"]
+    stages = rare_earths.stages
+    assert stages is not None and stages.year == 2023
+    refining = stages.comparison.set_index("stage").loc["refining"]
+    assert refining["china_share"] == pytest.approx(china)
+    assert f"was {fmt_share(china)}" in " ".join(rare_earths.findings)
+    outlook = stages.outlook
+    assert set(outlook.loc[outlook["year"] > 2023, "label"]) == {"IEA base-case projection"}
+    assert any("2035 projection" in c for c in stages.outlook_table.columns)
+
+
+def test_stage_gaps_are_said_plainly(usgs):
+    manganese = mineral_profile("Manganese", 2024, usgs)
+    assert manganese.stages is None and any("not covered" in t for t in manganese.stage_text)
+    copper = mineral_profile("Copper", 2024, usgs)
+    assert copper.stages is not None and copper.usgs_stages is not None  # IEA and USGS refinery series both shown
+    assert list(copper.usgs_stages["Stage"]) == ["Mining", "Refining"]
+
+
+def test_gallium_has_no_near_empty_cumulative_chart(usgs):
+    gallium = mineral_profile("Gallium", 2024, usgs)
+    assert gallium.production.top_k_share >= 0.95 and not gallium.show_cumulative
+    assert fmt_share(gallium.production.top_k_share) in gallium.cumulative_note
+    assert mineral_profile("Lithium", 2024, usgs).show_cumulative
+
+
+def test_producers_text_is_true_to_the_bars(rare_earths):
+    drawn = rare_earths.top
+    assert "ROW" not in set(drawn["iso3"])  # no rest-of-world bar, so the text must not promise one
+    assert "rest of world" not in rare_earths.producers_intro.lower()
+    hidden = len(rare_earths.production.shares) - len(drawn)
+    assert hidden > 0 and f"Not drawn: {count_noun(hidden, 'smaller named producer')}" in rare_earths.producers_intro
+
+
+def test_nickel_imports_by_partner_are_shown_not_denied(usgs):
+    nickel = mineral_profile("Nickel", 2024, usgs)
+    assert nickel.imports_table is not None and set(nickel.imports_table["Importer"]) == {"India", "Japan"}
+    assert "not in the trade statistics" not in nickel.imports_note and "HS 260400" in nickel.imports_note
+
+
+def test_japan_rare_earth_section_says_what_cannot_be_computed(rare_earths):
+    section = rare_earths.japan_rare_earths
+    assert section is not None
+    text = " ".join(section.rare_earths_text)
+    assert "cannot give a share" in text and "850511" in text
+    assert len(rare_earths.japan_rare_earths_table) == len(section.rare_earths_by_year)
 
 
 def test_countries_usgs_does_not_list_are_not_zero(usgs):
@@ -68,3 +164,12 @@ def test_notebook_runs(tmp_path, parameters):
     assert_publishable(specs)
     text = html_text(nb)
     assert "Sources" in text and "USGS" in text and "data hash" in text
+
+
+def test_bloc_before_it_was_formed_is_not_a_missing_share(usgs):
+    lithium = mineral_profile("Lithium", 2024, usgs)
+    table = lithium.trend_table.assign(year=lithium.trend_table["Year"].str[:4].astype(int)).set_index("year")
+    trend = lithium.concentration_trend.set_index("year")
+    assert table.loc[2021, "MSP"] == "not yet formed"  # launched in 2022; its one undated member does not make it exist
+    assert table.loc[2022, "MSP"] == fmt_share(trend.loc[2022, "share_MSP"])
+    assert table.loc[2021, "Quad"] == fmt_share(trend.loc[2021, "share_Quad"])  # Quad members are undated throughout

@@ -62,7 +62,7 @@ def bloc_share_chart(blocs: pd.DataFrame, *, mineral: str, year: int, source: st
     china = blocs.drop_duplicates("measure_label").assign(bloc="China", bloc_share=lambda d: d["china_share"])
     data = pd.concat([blocs, china], ignore_index=True)
     data = pd.DataFrame({"bloc": data["bloc"], "measure": data["measure_label"], "share": data["bloc_share"],
-                         "label": data["bloc_share"].map(lambda s: fmt_share(s, 1))})
+                         "label": data["bloc_share"].map(fmt_share)})
     order = [b for b in ["MSP", "Quad", "India–Japan", "China"] if b in set(data["bloc"])]
     chart = grouped_share_bars(
         data,

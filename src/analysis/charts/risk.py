@@ -7,6 +7,21 @@ import pandas as pd
 
 from analysis.charts.theme import publish
 
+#: Fixed supply-risk bands (EU CRM scale; 1 = the EU threshold), lightest to darkest; each band includes its lower edge.
+RISK_BANDS: list[tuple[str, str]] = [
+    ("under 0.5", "#fdf0e1"),
+    ("0.5–1", "#fbd3a6"),
+    ("1–2", "#f3924a"),
+    ("2–4", "#d5541b"),
+    ("4 or more", "#8c2d04"),
+]
+
+
+def risk_band(value: float) -> str:
+    """The fixed band of a supply-risk value (see :data:`RISK_BANDS`)."""
+    edges = (0.5, 1.0, 2.0, 4.0)
+    return RISK_BANDS[sum(value >= e for e in edges)][0]
+
 
 def risk_sensitivity_chart(grid: pd.DataFrame, *, mineral: str, year: int, basis: str, source: str) -> alt.VConcatChart:
     """Heat map of supply risk (upper bound) over end-of-life recycling input rate × substitution index.
@@ -19,6 +34,7 @@ def risk_sensitivity_chart(grid: pd.DataFrame, *, mineral: str, year: int, basis
         recycling=grid["eol_rir"].map(lambda v: f"{v:.0%}"),
         substitution=grid["substitution_index"].map(lambda v: f"{v:.1f}"),
         threshold=grid["critical_upper"].map({True: "SR ≥ 1", False: "SR < 1"}),
+        band=grid["sr_upper"].map(risk_band),
     )
     recycling_order = [f"{v:.0%}" for v in sorted(grid["eol_rir"].unique())]
     substitution_order = [f"{v:.1f}" for v in sorted(grid["substitution_index"].unique(), reverse=True)]
@@ -34,19 +50,23 @@ def risk_sensitivity_chart(grid: pd.DataFrame, *, mineral: str, year: int, basis
             alt.Tooltip("threshold:N", title="EU threshold"),
         ],
     )
+    # One fixed scale for every mineral, anchored at the EU threshold of 1: the same colour means the
+    # same risk in every report, and cells at or above the threshold carry a dark outline.
     cells = base.mark_rect().encode(
-        color=alt.Color("sr_upper:Q", title="Supply risk (upper bound)", scale=alt.Scale(scheme="oranges", domainMin=0),
-                        legend=alt.Legend(format=".1f"))
+        color=alt.Color("band:N", title="Supply risk (EU threshold: 1)", sort=[b for b, _ in RISK_BANDS],
+                        scale=alt.Scale(domain=[b for b, _ in RISK_BANDS], range=[c for _, c in RISK_BANDS]),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", labelFontSize=11, titleFontSize=11)),
     )
+    outline = base.transform_filter("datum.sr_upper >= 1").mark_rect(fill=None, stroke="#222222", strokeWidth=1.5)
     text = base.mark_text(fontSize=10).encode(
         text=alt.Text("sr_upper:Q", format=".1f"),
-        color=alt.condition(f"datum.sr_upper > {0.6 * float(grid['sr_upper'].max()):.6f}", alt.value("white"), alt.value("#222222")),
+        color=alt.condition("datum.sr_upper >= 2", alt.value("white"), alt.value("#222222")),
     )
     worst = grid.loc[(grid["eol_rir"] == grid["eol_rir"].min()) & (grid["substitution_index"] == grid["substitution_index"].max()), "sr_upper"]
     return publish(
-        (cells + text).properties(width=360, height=220),
+        (cells + outline + text).properties(width=360, height=220),
         title=f"{mineral}: supply risk if recycling or substitution improved, {year}",
-        subtitle=f"EU CRM supply risk (dimensionless; ≥ 1 counts towards criticality), global-supply term, {year}",
+        subtitle=f"EU CRM supply risk (dimensionless), {year}; outlined: at or above the EU threshold of 1",
         source=f"{source}; governance: {basis}",
         description=(
             f"Heat map of the EU-method supply risk of {mineral.lower()} for end-of-life recycling input rates and "

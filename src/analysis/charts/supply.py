@@ -161,7 +161,7 @@ def position_chart(position: pd.DataFrame, *, mineral: str, year: int, source: s
     ``position`` columns: ``country``, ``iso3``, ``measure`` (label), ``share`` (0–1, NaN = not
     available), ``value_t``.
     """
-    data = position.assign(label=position["share"].map(lambda s: fmt_share(s, 1)))
+    data = position.assign(label=position["share"].map(fmt_share))  # the narrative's rounding rule (analysis.text)
     chart = grouped_share_bars(
         data,
         category="country",
