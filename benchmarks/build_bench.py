@@ -103,8 +103,17 @@ def profile_years() -> list[tuple[str, list[int]]]:
     return out
 
 
+def toml_value(value) -> str:
+    """A TOML value: tables inline, lists of anything (tables too, e.g. ``combinations``)."""
+    if isinstance(value, dict):
+        return inline_table(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
 def inline_table(params: dict) -> str:
-    return "{ " + ", ".join(f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in params.items()) + " }"
+    return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in params.items()) + " }"
 
 
 def matrix_text(data: dict, publications: list[tuple[str, dict]]) -> str:
@@ -114,10 +123,10 @@ def matrix_text(data: dict, publications: list[tuple[str, dict]]) -> str:
     for notebook in used:
         spec = data["notebooks"][notebook]
         lines.append(f"\n[notebooks.{notebook}]")
-        lines += [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in spec.items() if k != "parameters"]
+        lines += [f"{k} = {toml_value(v)}" for k, v in spec.items() if k != "parameters"]
         for name, param in spec.get("parameters", {}).items():
             lines.append(f"\n[notebooks.{notebook}.parameters.{name}]")
-            lines += [f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in param.items()]
+            lines += [f"{k} = {toml_value(v)}" for k, v in param.items()]
     for notebook in used:
         sets = ",\n".join("    " + inline_table(p) for nb, p in publications if nb == notebook)
         lines.append(f'\n[[publications]]\nnotebook = "{notebook}"\nparameters = [\n{sets},\n]')

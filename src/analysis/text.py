@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import math
 
+from analysis.vocabulary import HHI_HIGHLY_CONCENTRATED, HHI_MODERATELY_CONCENTRATED
+
 MISSING = "n/a"
 
 
@@ -104,9 +106,9 @@ def hhi_band(value: float) -> str:
     """
     if _missing(value):
         return MISSING
-    if value > 1800:
+    if value > HHI_HIGHLY_CONCENTRATED:
         return "highly concentrated"
-    if value >= 1000:
+    if value >= HHI_MODERATELY_CONCENTRATED:
         return "moderately concentrated"
     return "unconcentrated"
 

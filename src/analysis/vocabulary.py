@@ -27,6 +27,14 @@ PRODUCTION_MEASURES: tuple[str, ...] = ("mine_production", "refinery_production"
 #: (:func:`analysis.indicators.series.primary_measure`).
 SERIES_PREFERENCE: tuple[str, ...] = ("mine_production", "refinery_production", "production")
 
+# --- concentration thresholds ------------------------------------------------------------------
+
+#: HHI (0–10,000) above which supply counts as highly concentrated, and from which it counts as
+#: moderately concentrated: the US DOJ/FTC thresholds (1992 Horizontal Merger Guidelines, kept
+#: by the 2023 Merger Guidelines). One pair for every report, chart and sentence.
+HHI_HIGHLY_CONCENTRATED = 1800
+HHI_MODERATELY_CONCENTRATED = 1000
+
 # --- trade -----------------------------------------------------------------------------------
 
 #: One Comtrade figure: reporter × partner × flow × HS code × year.

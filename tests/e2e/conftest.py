@@ -204,6 +204,7 @@ def poppler() -> None:
     require_tool("pdftoppm", "PDF PAGES ARE")
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the group markers
 def pytest_collection_modifyitems(items):
     """Under ``pytest -n`` (``make test``), every test that reads the built subset runs on one
     worker, so the subset is built once, not once per worker (``--dist loadgroup``)."""

@@ -15,6 +15,7 @@ import pandas as pd
 
 from analysis.charts.theme import COLOURS, publish
 from analysis.text import fmt_share, fmt_tonnes
+from analysis.vocabulary import HHI_HIGHLY_CONCENTRATED
 
 #: Colours for producers other than China, India and Japan (Okabe–Ito, none of the three).
 OTHER_COLOURS = ["#009E73", "#56B4E9", "#CC79A7", "#5B7083", "#000000", "#8C6D31", "#999999"]
@@ -147,13 +148,13 @@ def concentration_trend_chart(trend: pd.DataFrame, *, mineral: str, stage_label:
         ],
     )
     mid = hhi_base.mark_line(point=alt.OverlayMarkDef(color="#333333"), color="#333333").encode(y="hhi_lower:Q")
-    rule = alt.Chart(pd.DataFrame({"y": [2500]})).mark_rule(strokeDash=[4, 4], color="#999999").encode(y="y:Q")
+    rule = alt.Chart(pd.DataFrame({"y": [HHI_HIGHLY_CONCENTRATED]})).mark_rule(strokeDash=[4, 4], color="#999999").encode(y="y:Q")
     hhi = (band + mid + rule).properties(width=520, height=140)
     first, last = trend.iloc[0], trend.iloc[-1]
     return publish(
         alt.vconcat(shares, hhi),
         title=f"{mineral}: concentration of {stage_label}, {years}",
-        subtitle=f"Shares of world {stage_label} (%) and HHI range (0–10,000; dashed line 2,500 = highly concentrated), {years}",
+        subtitle=f"Shares of world {stage_label} (%) and HHI range (0–10,000; dashed line {HHI_HIGHLY_CONCENTRATED:,} = highly concentrated), {years}",
         source=source,
         description=(
             f"Two panels for {mineral.lower()} {stage_label}, {years}. The leader's share moved from "

@@ -32,7 +32,7 @@ from analysis.indicators import _validate as check
 from analysis.indicators.concentration import concentration
 from analysis.indicators.dependence import import_dependence
 from analysis.indicators.trade import TRADE_REQUIRED, mineral_trade
-from analysis.vocabulary import CHINA, PRODUCTION_MEASURES
+from analysis.vocabulary import CHINA, PARTNER_ISO3, PRODUCTION_MEASURES
 
 #: Short names → framework names as written in ``partnership/frameworks.csv``.
 BLOC_ALIASES: dict[str, str] = {
@@ -45,7 +45,7 @@ BLOC_ALIASES: dict[str, str] = {
 }
 #: The bilateral pair the reports study; not a framework row, so defined here.
 INDIA_JAPAN = "India–Japan"
-INDIA_JAPAN_MEMBERS: tuple[str, ...] = ("IND", "JPN")
+INDIA_JAPAN_MEMBERS: tuple[str, ...] = PARTNER_ISO3
 _PAIR_NAMES = {INDIA_JAPAN, "India-Japan", "IND-JPN", "IND+JPN"}
 
 #: EU member states since the United Kingdom left on 1 February 2020 (ISO alpha-3).

@@ -31,13 +31,15 @@ from analysis.indicators import _validate as check
 from analysis.indicators.concentration import Concentration, concentration
 from analysis.indicators.partners import INDIA_JAPAN, bloc_members
 from analysis.indicators.scenarios import exposure, shortfall_grid
+from analysis.vocabulary import FOCUS, PARTNER_ISO3
 
 IEA_SOURCE = "iea-critical-minerals-2024"
 IEA_MINERALS: tuple[str, ...] = ("Copper", "Cobalt", "Lithium", "Nickel", "Graphite", "Rare earths")
 PROJECTION_LABEL = "IEA base-case projection"
 OBSERVED_LABEL = "observed"
 _MEASURE = {"mining": "mine_production", "refining": "refinery_production"}
-_FOCUS = (("JPN", "japan"), ("IND", "india"))
+#: (ISO3, column prefix) of the two partners, Japan first as the stage tables print them
+_FOCUS = tuple((iso3, FOCUS[iso3].lower()) for iso3 in sorted(PARTNER_ISO3, reverse=True))
 
 
 def _as_usgs_frame(rows: pd.DataFrame) -> pd.DataFrame:
@@ -245,7 +247,7 @@ def refining_disruption(
     capacity_year: int = 2030,
     stage: str = "refining",
     supplier: str = "CHN",
-    partners: Sequence[str] = ("IND", "JPN"),
+    partners: Sequence[str] = PARTNER_ISO3,
     import_shares: Mapping[str, float] | pd.Series | pd.DataFrame | None = None,
     source: str = IEA_SOURCE,
 ) -> StageDisruption:

@@ -29,6 +29,7 @@ import pandas as pd
 
 from analysis.errors import ParameterError
 from analysis.indicators import _validate as check
+from analysis.vocabulary import PARTNER_ISO3
 
 #: Mineral (as in the flows' ``mineral`` column) → regular expression matched, case-insensitive,
 #: against an event's ``event`` and ``description`` text. Gallium and germanium share one
@@ -93,7 +94,7 @@ def flows_around_events(
     exports: pd.DataFrame,
     events: pd.DataFrame,
     *,
-    partners: Sequence[str] = ("IND", "JPN"),
+    partners: Sequence[str] = PARTNER_ISO3,
     minerals: Iterable[str] | None = None,
     categories: Iterable[str] | None = None,
     window_months: int = 6,

@@ -23,6 +23,7 @@ import pandas as pd
 from analysis.errors import ParameterError
 from analysis.indicators.concentration import concentration
 from analysis.indicators.dependence import CHINA
+from analysis.vocabulary import PARTNER_ISO3
 
 #: Stage → measure of the tidy USGS frame (see analysis.data.usgs.STAGE_MEASURE).
 STAGE_MEASURES: dict[str, str] = {
@@ -32,7 +33,7 @@ STAGE_MEASURES: dict[str, str] = {
     "capacity": "capacity",
     "other": "production",
 }
-INDIA, JAPAN = "IND", "JPN"
+INDIA, JAPAN = PARTNER_ISO3
 
 
 def _stage_rows(usgs: pd.DataFrame, mineral: str, stage: str) -> pd.DataFrame:

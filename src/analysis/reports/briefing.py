@@ -33,7 +33,7 @@ from analysis.indicators.dependence import import_dependence
 from analysis.indicators.partners import bloc_shares
 from analysis.reports.common import usgs_source
 from analysis.indicators.series import primary_measure
-from analysis.vocabulary import PRODUCTION_MEASURES
+from analysis.vocabulary import HHI_HIGHLY_CONCENTRATED, PARTNERS, PRODUCTION_MEASURES
 from analysis.text import count_noun, fmt_hhi_range, fmt_share, fmt_usd, join_names, number_word
 
 BLOCS = ("MSP", "Quad")
@@ -127,7 +127,7 @@ def briefing(year: int = 2024) -> Briefing:
     imports = pd.concat([import_dependence(quad, reporter) for reporter in REPORTERS], ignore_index=True)
     imports = imports.assign(country=imports["reporter_iso3"].map(REPORTERS))
     events = load_events()
-    bilateral = events[events["countries"].map(lambda c: set(c) == {"India", "Japan"})]
+    bilateral = events[events["countries"].map(lambda c: set(c) == set(PARTNERS))]
     recent = bilateral[bilateral["date_start"] >= pd.Timestamp(f"{year}-01-01")]
 
     revisions = usgs[
@@ -178,13 +178,13 @@ def _findings(
     the direction since the first year, India's and Japan's dependence, the IEA outlook."""
     findings = []
     china_led = table[table["leader"] == "China"].sort_values("leader_share", ascending=False)
-    high = table[table["hhi_lower"] > 1800]
+    high = table[table["hhi_lower"] > HHI_HIGHLY_CONCENTRATED]
     if len(china_led):
         parts = [f"{r.mineral.lower()} ({fmt_share(r.leader_share)} of world {MEASURE_LABELS[r.measure]})" for r in china_led.itertuples()]
         findings.append(
             f"**Most priority minerals come from a few countries, and China leads in several.** "
             f"{number_word(len(high)).capitalize()} of the {count_noun(len(table), 'priority mineral')} were highly concentrated in {year} "
-            f"(HHI above 1,800 even at its lower bound); China was the largest producer of {join_names(parts)}."
+            f"(HHI above {HHI_HIGHLY_CONCENTRATED:,} even at its lower bound); China was the largest producer of {join_names(parts)}."
         )
     comparison = stages.comparison.set_index(["mineral", "stage"])
     gaps = []

@@ -13,6 +13,7 @@ from analysis.indicators.concentration import Concentration, concentration
 from analysis.indicators.series import primary_measure
 from analysis.reports.common import governance_basis_text, load_governance
 from analysis.text import count_noun, fmt_hhi_range, fmt_share, fmt_tonnes, join_names
+from analysis.vocabulary import HHI_HIGHLY_CONCENTRATED
 
 #: the mineral of the worked example: the one the partnership is most about
 EXAMPLE_MINERAL = "Rare earths"
@@ -26,7 +27,7 @@ INDICATORS: tuple[tuple[str, str, str, str], ...] = (
     ("Herfindahl–Hirschman index (HHI)", "How concentrated supply is across all suppliers",
      "sum of squared percentage shares; a range when the source groups small producers as 'other countries' "
      "(lower bound: that group split into many tiny producers; upper bound: one producer)",
-     "0–10,000; above 1,800 = highly concentrated"),
+     f"0–10,000; above {HHI_HIGHLY_CONCENTRATED:,} = highly concentrated"),
     ("Mining vs refining", "Where concentration sits along the chain",
      "the same share, top-3 and HHI computed separately for mine output and refined output", "0–100%, 0–10,000"),
     ("China's share of imports", "How dependent India or Japan is on China for a product",

@@ -30,7 +30,7 @@ from analysis.data.countries import display_name
 from analysis.text import (
     count_noun, fmt_hhi, fmt_hhi_range, fmt_ordinal, fmt_share, fmt_tonnes, fmt_usd, fmt_years, hhi_band, join_names,
 )
-from analysis.vocabulary import FOCUS
+from analysis.vocabulary import FOCUS, HHI_HIGHLY_CONCENTRATED
 
 #: Reported exports above this multiple of world imports mean the two sides code the product differently.
 MAX_COVERAGE = 1.5
@@ -259,7 +259,7 @@ def _so_what(c: Concentration, mineral: str) -> str:
         return f"**The world depends on one country, {c.leader}, for most of its {name}: a disruption there would be felt everywhere.**"
     if c.top_k_share >= 0.75:
         return f"**Three countries supply most of the world's {name}: losing any one of them would be hard to replace.**"
-    if c.hhi_lower > 1800:
+    if c.hhi_lower > HHI_HIGHLY_CONCENTRATED:
         return f"**Supply of {name} is highly concentrated, though no single country supplies most of it.**"
     return f"**Supply of {name} is spread across several countries, which makes a single-country disruption easier to absorb.**"
 

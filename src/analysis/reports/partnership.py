@@ -16,6 +16,7 @@ from analysis.errors import ParameterError
 from analysis.indicators.partners import BLOC_ALIASES, complementarity
 from analysis.reports.common import china_import_share, japan_lithium_hydroxide
 from analysis.text import count_noun, fmt_date, fmt_share, fmt_tonnes, fmt_usd, join_names
+from analysis.vocabulary import PARTNERS
 
 #: The milestones the report must show, each found by a pattern on the event title. A
 #: milestone missing from the events data is an error (the data, not the report, must change).
@@ -110,7 +111,7 @@ def lists_overlap(lists: pd.DataFrame) -> pd.DataFrame:
     as platinum-group metals), so each mineral appears once per list.
     """
     on = lists[["country", "mineral_std"]].drop_duplicates().assign(on_list=True)
-    grid = pd.MultiIndex.from_product([sorted(on["mineral_std"].unique()), ["India", "Japan"]],
+    grid = pd.MultiIndex.from_product([sorted(on["mineral_std"].unique()), list(PARTNERS)],
                                       names=["mineral_std", "country"]).to_frame(index=False)
     merged = grid.merge(on, on=["mineral_std", "country"], how="left")
     merged["on_list"] = merged["on_list"].fillna(False).astype(bool)
@@ -143,7 +144,7 @@ def partnership(as_of: str = "2025-12-31") -> Partnership:
     lists = load_critical_mineral_lists()
     milestones = milestone_table(events)
     counts = events["category"].value_counts()
-    bilateral = events[events["countries"].map(lambda c: set(c) == {"India", "Japan"})]
+    bilateral = events[events["countries"].map(lambda c: set(c) == set(PARTNERS))]
     since_dialogue = bilateral[bilateral["date_start"] >= pd.Timestamp("2024-11-27")]
     membership = membership_matrix(frameworks, when)
     both_frameworks = sorted(
