@@ -112,10 +112,24 @@ def checked_reports(tmp_path_factory) -> Path:
     grouped: dict[str, list[dict]] = {}
     for nb, params in sets:
         grouped.setdefault(nb, []).append(params)
-    project = make_project(tmp_path_factory.mktemp("subset") / "proj", list(grouped.items()))
-    result = project.build("--format", "html,pdf", timeout=900)
-    assert result.returncode == 0, f"building {[nb for nb, _ in sets]} failed:\n{result.stdout}\n{result.stderr}"
-    return project.reports
+    # Under pytest -n every worker asks for the subset: the first builds it into the run's shared
+    # temporary folder while the others wait on a lock, then all read the same reports.
+    import fcntl
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder, failure = shared / "built-subset", shared / "built-subset.failed"
+    with open(shared / "built-subset.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "proj" / "reports" / "index.html").is_file() and not failure.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            project = make_project(folder / "proj", list(grouped.items()))
+            result = project.build("--format", "html,pdf", timeout=900)
+            if result.returncode != 0:
+                failure.write_text(f"building {[nb for nb, _ in sets]} failed:\n{result.stdout}\n{result.stderr}", encoding="utf-8")
+    if failure.exists():
+        pytest.fail(failure.read_text(encoding="utf-8"), pytrace=False)
+    return folder / "proj" / "reports"
 
 
 @pytest.fixture(scope="session")
@@ -203,12 +217,3 @@ def poppler() -> None:
     require_tool("pdftotext", "PDF TEXT IS")
     require_tool("pdftoppm", "PDF PAGES ARE")
 
-
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the group markers
-def pytest_collection_modifyitems(items):
-    """Under ``pytest -n`` (``make test``), every test that reads the built subset runs on one
-    worker, so the subset is built once, not once per worker (``--dist loadgroup``)."""
-    shared = {"checked_reports", "report_pages", "page_checks"}
-    for item in items:
-        if shared & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.xdist_group("built-subset"))

@@ -11,7 +11,7 @@ import pytest
 
 from tests.support.pdfcheck import body_lines, outline, pdf_facts, running_head, squash
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow]
 
 
 _FACTS: dict[str, tuple] = {}

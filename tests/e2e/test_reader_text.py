@@ -11,7 +11,7 @@ import pytest
 
 from tests.support.readertext import chart_label_problems, chart_specs, prose_problems, reader_text, small_pdf_words
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow]
 
 
 def test_no_wrong_plural_doubled_stop_or_build_jargon(checked_reports, report_stem, known_bug):
