@@ -17,8 +17,9 @@ from analysis.charts.theme import COLOURS, publish
 from analysis.text import fmt_share, fmt_tonnes
 from analysis.vocabulary import HHI_HIGHLY_CONCENTRATED
 
-#: Colours for producers other than China, India and Japan (Okabe–Ito, none of the three).
-OTHER_COLOURS = ["#009E73", "#56B4E9", "#CC79A7", "#5B7083", "#000000", "#8C6D31", "#999999"]
+#: Colours for producers other than China, India and Japan: none of the colours that carry a
+#: meaning elsewhere in a report (partner blocs and top-3 green, rest-of-world grey)
+OTHER_COLOURS = ["#56B4E9", "#CC79A7", "#5B7083", "#8C6D31", "#000000", "#B07AA1", "#7F6E3A"]
 FIXED = {"China": COLOURS["china"], "India": COLOURS["india"], "Japan": COLOURS["japan"]}
 
 
