@@ -31,10 +31,10 @@ from analysis.errors import ParameterError
 from analysis.indicators.concentration import MEASURE_LABELS, Concentration, concentration
 from analysis.indicators.dependence import import_dependence
 from analysis.indicators.partners import bloc_shares
-from analysis.reports.common import usgs_source
+from analysis.reports.common import hhi_labels, leader_labels, usgs_source
 from analysis.indicators.series import primary_measure
 from analysis.vocabulary import HHI_HIGHLY_CONCENTRATED, PARTNERS, PRODUCTION_MEASURES
-from analysis.text import count_noun, fmt_hhi_range, fmt_share, fmt_usd, join_names, number_word
+from analysis.text import count_noun, fmt_share, fmt_usd, join_names, number_word
 
 BLOCS = ("MSP", "Quad")
 REPORTERS = {"IND": "India", "JPN": "Japan"}
@@ -106,10 +106,10 @@ def supply_display(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Mineral": table["mineral"],
         "Measure": table["measure"].map(MEASURE_LABELS),
-        "Leader (share)": [f"{l} ({fmt_share(s)})" for l, s in zip(table["leader"], table["leader_share"])],
+        "Leader (share)": leader_labels(table),
         "China": table["china_share"].map(lambda s: fmt_share(s) if s == s else "not listed by USGS"),
         "Top 3": table["top3_share"].map(fmt_share),
-        "HHI (0–10,000)": [fmt_hhi_range(a, b) for a, b in zip(table["hhi_lower"], table["hhi_upper"])],
+        "HHI (0–10,000)": hhi_labels(table),
         "MSP partners": table["msp_share"].map(fmt_share),
         "Quad": table["quad_share"].map(fmt_share),
         "India (rank)": table["india_text"],

@@ -12,7 +12,7 @@ from analysis.data.wgi import STABILITY_RESOURCE, load_political_stability, six_
 from analysis.errors import ParameterError
 from analysis.indicators.dependence import import_dependence
 from analysis.indicators.risk import governance_scores
-from analysis.text import fmt_share
+from analysis.text import fmt_hhi_range, fmt_share
 
 
 @lru_cache(maxsize=1)
@@ -111,3 +111,13 @@ def china_import_share(trade: pd.DataFrame, reporter: str, hs_code: str, year: i
 def japan_lithium_hydroxide(trade: pd.DataFrame) -> dict[str, object]:
     """:func:`china_import_share` of Japan's lithium oxide and hydroxide imports (HS 282520), latest year."""
     return china_import_share(trade, "JPN", LITHIUM_HYDROXIDE_HS)
+
+
+def leader_labels(frame: pd.DataFrame) -> list[str]:
+    """"China (69%)" per row of a concentration table (columns ``leader``, ``leader_share`` 0–1)."""
+    return [f"{leader} ({fmt_share(share)})" for leader, share in zip(frame["leader"], frame["leader_share"])]
+
+
+def hhi_labels(frame: pd.DataFrame) -> list[str]:
+    """The HHI range as printed ("5,024" or "2,215–2,219") per row (columns ``hhi_lower``, ``hhi_upper``)."""
+    return [fmt_hhi_range(low, high) for low, high in zip(frame["hhi_lower"], frame["hhi_upper"])]

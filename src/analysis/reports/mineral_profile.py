@@ -23,7 +23,7 @@ from analysis.indicators.concentration import (
 )
 from analysis.indicators.stages import IEA_MINERALS, PROJECTION_LABEL, stage_comparison
 from analysis.indicators.trends import concentration_trend, production_by_country
-from analysis.reports.common import load_governance, unit_note, usgs_source
+from analysis.reports.common import hhi_labels, leader_labels, load_governance, unit_note, usgs_source
 from analysis.reports.country_sections import MirrorSection, mirror_section
 from analysis.reports.sections import StageSection, TrendSection, stage_section, trend_section
 from analysis.data.countries import display_name
@@ -342,7 +342,7 @@ def _trend_table(trend: pd.DataFrame, frameworks: pd.DataFrame) -> pd.DataFrame:
     table = pd.DataFrame({
         "Year": trend["year"].astype(int).astype(str) + trend["estimated"].map({True: "e", False: ""}),
         "World (t)": trend["world_total_t"].map(fmt_tonnes),
-        "Largest producer": [f"{l} ({fmt_share(s)})" for l, s in zip(trend["leader"], trend["leader_share"])],
+        "Largest producer": leader_labels(trend),
         "China": trend["china_share"].map(share),
         "India": trend["india_share"].map(share),
         "Japan": trend["japan_share"].map(share),
@@ -353,7 +353,7 @@ def _trend_table(trend: pd.DataFrame, frameworks: pd.DataFrame) -> pd.DataFrame:
             table[bloc] = [share(v, "none listed") if formed(bloc, int(y)) else "not yet formed"
                            for v, y in zip(trend[column], trend["year"])]
     table["Top 3"] = trend["top3_share"].map(fmt_share)
-    table["HHI (0–10,000)"] = [fmt_hhi_range(a, b) for a, b in zip(trend["hhi_lower"], trend["hhi_upper"])]
+    table["HHI (0–10,000)"] = hhi_labels(trend)
     return table
 
 
@@ -369,10 +369,10 @@ def _usgs_stages(supply: pd.DataFrame, mineral: str, year: int, iea: bool) -> tu
             "Stage": comparison["stage"].str.capitalize(),
             "Series": comparison["product"],
             "World (t)": comparison["world_total_t"].map(fmt_tonnes),
-            "Largest": [f"{l} ({fmt_share(s)})" for l, s in zip(comparison["leader"], comparison["leader_share"])],
+            "Largest": leader_labels(comparison),
             "China": comparison["china_share"].map(lambda v: fmt_share(v) if v == v else "not listed"),
             "Top 3": comparison["top3_share"].map(fmt_share),
-            "HHI (0–10,000)": [fmt_hhi_range(a, b) for a, b in zip(comparison["hhi_lower"], comparison["hhi_upper"])],
+            "HHI (0–10,000)": hhi_labels(comparison),
             "Japan": [f"{fmt_ordinal(r)} ({fmt_share(v)})" if ok else "not listed"
                       for r, v, ok in zip(comparison["japan_rank"], comparison["japan_share"], comparison["japan_listed"])],
             "India": [f"{fmt_ordinal(r)} ({fmt_share(v)})" if ok else "not listed"
