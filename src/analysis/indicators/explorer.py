@@ -33,8 +33,9 @@ def explorer_tables(supply: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     Combinations whose figures are all withheld are left out.
     """
     shares, summary = [], []
-    for pick in stage_sources(supply).itertuples(index=False):
-        frame = stage_frame(supply, pick.mineral, pick.stage, int(pick.year))
+    sources = stage_sources(supply)
+    for pick in sources.itertuples(index=False):
+        frame = stage_frame(supply, pick.mineral, pick.stage, int(pick.year), sources)
         product = str(frame["type"].iloc[0])
         try:
             result = concentration(frame, pick.mineral, _MEASURE[pick.stage], int(pick.year), usgs_type=product)

@@ -364,7 +364,8 @@ def stage_sources(supply: pd.DataFrame) -> pd.DataFrame:
     return both[key + ["source", "basis"]].sort_values(key).reset_index(drop=True)
 
 
-def stage_frame(supply: pd.DataFrame, mineral: str, stage: str, year: int) -> pd.DataFrame:
+def stage_frame(supply: pd.DataFrame, mineral: str, stage: str, year: int,
+                sources: pd.DataFrame | None = None) -> pd.DataFrame:
     """Supply by country of one mineral at one stage in one year (tonnes), from the source
     :func:`stage_sources` picks, in the column layout of :func:`analysis.data.load_usgs` so
     :func:`~analysis.indicators.concentration.concentration` and the scenario functions of
@@ -373,9 +374,11 @@ def stage_frame(supply: pd.DataFrame, mineral: str, stage: str, year: int) -> pd
 
     Extra columns: ``source`` (data-package resource), ``basis`` (observed | estimate).
     Raises :class:`ParameterError` naming the stages and years that exist for the mineral when
-    the combination has no figures.
+    the combination has no figures. ``sources``: :func:`stage_sources` of ``supply``, when the
+    caller already has it (a loop over many combinations computes it once).
     """
-    sources = stage_sources(supply)
+    if sources is None:
+        sources = stage_sources(supply)
     pick = sources[(sources["mineral"] == mineral) & (sources["stage"] == stage) & (sources["year"] == int(year))]
     if pick.empty:
         have = sources[sources["mineral"] == mineral]
