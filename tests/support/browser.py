@@ -108,13 +108,20 @@ class Browser:
             self._manager.__exit__(None, None, None)
             shutil.rmtree(self._profile, ignore_errors=True)
 
+    def _offline_context(self, url: str):
+        """A fresh context where every request but ``url`` itself (any #fragment), data: and
+        blob: is refused."""
+        context = self.browser.new_context(viewport={"width": 1200, "height": 900}, offline=True,
+                                           service_workers="block", java_script_enabled=True)
+        context.route("**/*", lambda route: route.continue_() if route.request.url.split("#")[0] == url
+                      or route.request.url.startswith(("data:", "blob:")) else route.abort("blockedbyclient"))
+        return context
+
     def interact(self, path: Path, action, fragment: str = ""):
         """Open ``path`` (with ``#fragment`` when given) offline — every request but the file
         itself blocked — and return ``action(page)``: for tests that type, click and read."""
         url = path.resolve().as_uri()
-        context = self.browser.new_context(viewport={"width": 1200, "height": 900}, offline=True, service_workers="block")
-        context.route("**/*", lambda route: route.continue_() if route.request.url.split("#")[0] == url
-                      or route.request.url.startswith(("data:", "blob:")) else route.abort("blockedbyclient"))
+        context = self._offline_context(url)
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -131,19 +138,12 @@ class Browser:
         """Load ``path`` (a file) offline and report what happened (see :class:`PageCheck`)."""
         url = path.resolve().as_uri()
         result = PageCheck(url=url)
-        context = self.browser.new_context(viewport={"width": 1200, "height": 900}, offline=True,
-                                           service_workers="block", java_script_enabled=True)
+        context = self._offline_context(url)
         page = context.new_page()
 
         def on_request(request) -> None:
             if request.url != url and not request.url.startswith(("data:", "blob:", "about:")):
                 result.requests.append(f"{request.method} {request.url}")
-
-        def on_route(route) -> None:
-            if route.request.url == url or route.request.url.startswith(("data:", "blob:")):
-                route.continue_()
-            else:
-                route.abort("blockedbyclient")
 
         def on_dialog(dialog) -> None:
             result.dialogs.append(f"{dialog.type}: {dialog.message}")
@@ -153,7 +153,6 @@ class Browser:
         page.on("console", lambda m: result.console.append(f"{m.type}: {m.text}") if m.type in ("error", "warning", "assert") else None)
         page.on("pageerror", lambda e: result.errors.append(str(e)))
         page.on("dialog", on_dialog)
-        context.route("**/*", on_route)
         try:
             page.goto(url, wait_until="load", timeout=30000)
             try:  # every chart the page holds either drawn (class added) or given up on
