@@ -46,4 +46,4 @@ def explorer() -> Explorer:
         "the reports: USGS where it lists countries for that stage and year, otherwise the IEA's observed 2023 figures."
     )
     return Explorer(shares=shares, summary=summary, coverage=coverage_table(summary), intro=intro,
-                    source=f"{usgs_source(sorted(editions))}; {IEA_SOURCE_LINE}")
+                    source=f"{usgs_source(sorted(editions))}; {IEA_SOURCE_LINE.removeprefix('Source: ')}")
