@@ -47,6 +47,13 @@ def slug(name: object) -> str:
     return "-".join(part for part in text.split("-") if part)
 
 
+def anchor(kind: str, name: object) -> str:
+    """In-page anchor id for a subject of a report section: ``anchor("mineral", "Rare earths")`` →
+    ``"mineral-rare-earths"``. The one rule shared by the pages that carry an anchor (a table row)
+    and the links that point at it (generated cross-links between reports)."""
+    return f"{slug(kind)}-{slug(name)}"
+
+
 def git_commit(root: Path | None = None) -> str:
     """``ECONSEC_COMMIT`` if set (``econsec build`` sets it), else git HEAD of ``root``.
 

@@ -106,6 +106,36 @@ def test_index_links_every_report_and_nothing_missing(browser, checked_reports, 
     assert {p.name for p in report_pages} <= set(local), "the index misses a report"
 
 
+def test_every_internal_link_of_a_report_page_resolves(page, page_checks, report_stem):
+    """Each link of the page that stays in the published folder names a file that exists and,
+    with a #fragment, an element the target page holds (as the browser sees it: ids made by
+    nbconvert for headings, table rows anchored for cross-links)."""
+    from tests.support.project import real_matrix, stem_of
+
+    checks, browser, folder = page_checks
+    # links are made from the whole matrix: in a folder holding only the tested subset, a link to a
+    # matrix report that subset did not build is expected to dangle; in a full build nothing may
+    matrix_pages = {f"{stem_of(p['notebook'], params)}.{ext}" for p in real_matrix()["publications"]
+                    for params in p["parameters"] for ext in ("html", "pdf")}
+    complete = all((folder / name).is_file() for name in matrix_pages if name.endswith(".html"))
+    local = 0
+    for href in page.links:
+        parsed = urlparse(href)
+        if parsed.scheme in ("http", "https", "mailto", "data"):
+            continue
+        local += 1
+        target = (folder / unquote(parsed.path)).resolve() if parsed.path else (folder / f"{report_stem}.html")
+        if not target.is_file() and not complete and target.name in matrix_pages:
+            continue
+        assert target.is_file(), f"{report_stem}.html links {href}: no such file"
+        if parsed.fragment and target.suffix == ".html":
+            stem = target.stem
+            if stem not in checks:
+                checks[stem] = browser.check(target, screenshot=folder / "_checks" / f"{stem}.png")
+            assert unquote(parsed.fragment) in checks[stem].ids, f"{report_stem}.html links {href}: {stem}.html has no such id"
+    assert local >= 2, f"{report_stem}.html links {local} pages of the site (at least the index and the methods page expected)"
+
+
 def test_hostile_event_text_is_shown_literally_and_never_runs(browser, hostile_project):
     page = hostile_project.reports / "partnership.html"
     check = browser.check(page, probe=("__pwned",), screenshot=hostile_project.reports / "_checks" / "partnership.png")

@@ -105,3 +105,12 @@ def test_malformed_matrix_gives_one_line(root, old, new, message):
         reports(load_matrix(root), domains)
     assert message in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def test_project_sections_must_name_a_domain_function(root):
+    edit(root, 'domains = "analysis.reports.domains"', 'domains = "analysis.reports.domains"\nsections = "report_sectionz"')
+    with pytest.raises(ParameterError) as info:
+        load_matrix(root)
+    assert "unknown domain 'report_sectionz' — did you mean 'report_sections'" in str(info.value)
+    edit(root, 'sections = "report_sectionz"', 'sections = "report_sections"')
+    assert load_matrix(root).sections == "report_sections"

@@ -26,11 +26,11 @@ MATRIX = [
 
 
 def test_reports_sharing_a_text_parameter_are_related_in_matrix_order():
-    assert [stem for stem, _ in related_reports(MATRIX[0], MATRIX)] == [
-        "scenario-china-rare-earths-refining", "scenario-china-rare-earths-mining"]
+    assert [href for href, _ in related_reports(MATRIX[0], MATRIX)] == [
+        "scenario-china-rare-earths-refining.html", "scenario-china-rare-earths-mining.html"]
     # scenarios share the supplier: every China scenario links the others
-    assert [stem for stem, _ in related_reports(MATRIX[2], MATRIX)] == [
-        "rare-earths", "scenario-china-rare-earths-mining", "scenario-china-lithium-refining"]
+    assert [href for href, _ in related_reports(MATRIX[2], MATRIX)] == [
+        "rare-earths.html", "scenario-china-rare-earths-mining.html", "scenario-china-lithium-refining.html"]
 
 
 def test_a_shared_year_alone_relates_nothing():
@@ -43,3 +43,38 @@ def test_related_links_are_part_of_the_html_key_only():
     linked = Report(**{**plain.__dict__, "related": related_reports(plain, MATRIX)})
     assert page_options("html", ("html", "pdf"), plain) != page_options("html", ("html", "pdf"), linked)
     assert page_options("pdf", ("html", "pdf"), plain) == page_options("pdf", ("html", "pdf"), linked) == {}
+
+
+COUNTRIES = [_report("country", "country-india", country="India"), _report("country", "country-japan", country="Japan"),
+             _report("partnership", "partnership", as_of="2025-12-31")]
+SECTIONS = [
+    {"subject": {"mineral": "Rare earths"}, "notebook": "country", "params": {"country": "India"},
+     "fragment": "mineral-rare-earths", "label": "India: imports of rare earths"},
+    {"subject": {"mineral": "Lithium"}, "notebook": "country", "params": {"country": "Japan"},
+     "fragment": "mineral-lithium", "label": "Japan: imports of lithium"},
+    {"subject": {"mineral": "Rare earths"}, "notebook": "partnership", "params": {},
+     "fragment": "mineral-rare-earths", "label": "Partnership events on rare earths (16)"},
+    {"subject": {"mineral": "Gallium"}, "notebook": "partnership", "params": {},  # no gallium report in the matrix
+     "fragment": "mineral-gallium", "label": "Partnership events on gallium (2)"},
+]
+
+
+def test_a_report_on_a_subject_links_the_sections_of_other_reports_about_it():
+    links = dict(related_reports(MATRIX[0], MATRIX + COUNTRIES, SECTIONS))
+    assert links["country-india.html#mineral-rare-earths"] == "India: imports of rare earths"
+    assert links["partnership.html#mineral-rare-earths"] == "Partnership events on rare earths (16)"
+    assert not any("lithium" in href or "japan" in href for href in links)
+    # a scenario on the mineral is about it too (its subject includes the mineral)
+    assert "country-india.html#mineral-rare-earths" in dict(related_reports(MATRIX[2], MATRIX + COUNTRIES, SECTIONS))
+
+
+def test_the_section_s_report_links_back_to_the_report_exactly_about_the_subject():
+    india = dict(related_reports(COUNTRIES[0], MATRIX + COUNTRIES, SECTIONS))
+    assert list(india) == ["rare-earths.html"]  # not the scenarios, not Japan's lithium row
+    partnership = dict(related_reports(COUNTRIES[2], MATRIX + COUNTRIES, SECTIONS))
+    assert list(partnership) == ["rare-earths.html"]  # gallium has no report: no link
+    assert list(dict(related_reports(COUNTRIES[1], MATRIX + COUNTRIES, SECTIONS))) == ["lithium.html"]
+
+
+def test_a_section_whose_target_report_is_not_in_the_matrix_gives_no_link():
+    assert not any("#" in href for href, _ in related_reports(MATRIX[0], MATRIX, SECTIONS))

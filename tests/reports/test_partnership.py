@@ -89,3 +89,32 @@ def test_notebook_runs(tmp_path, as_of):
     assert "hover" not in text.lower()
     for label, _ in MILESTONES:
         assert label.replace("–", "&ndash;") in text or label in text
+
+
+def test_by_mineral_counts_recompute_from_the_raw_events_file(p):
+    import csv
+    import re
+
+    from tests.conftest import ROOT
+
+    with open(ROOT / "data" / "raw" / "partnership" / "events.csv", encoding="utf-8") as f:
+        raw = list(csv.DictReader(f))
+    naming = {"Rare earths": r"rare[- ]earth", "Graphite": r"graphite", "Gallium": r"gallium"}
+    table = p.by_mineral.set_index("Mineral")
+    for mineral, pattern in naming.items():
+        dates = [r["date"] for r in raw if re.search(pattern, (r["event"] + " " + r["description"]).lower())]
+        assert table.loc[mineral, "Events"] == len(dates) > 0, mineral
+        assert (table.loc[mineral, "First"], table.loc[mineral, "Latest"]) == (min(dates), max(dates))
+    assert list(p.by_mineral["Events"]) == sorted(p.by_mineral["Events"], reverse=True)
+
+
+def test_table_rows_carry_the_anchor_other_reports_link_to():
+    import pandas as pd
+
+    from analysis.paths import anchor
+
+    frame = pd.DataFrame({"Mineral": ["Rare earths", "Platinum-group metals"], "Events": [3, 1]})
+    out = report.table(frame, row_anchors=("Mineral", "mineral")).data
+    assert '<tr id="mineral-rare-earths"><td>Rare earths</td>' in out
+    assert f'<tr id="{anchor("mineral", "Platinum-group metals")}">' in out
+    assert "<tr id" not in report.table(frame).data

@@ -60,6 +60,7 @@ class PageCheck:
     title: str = ""
     width: int = 0  # the page's scroll width at a 1200-px viewport
     links: list[str] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)  # every element id: the fragments a link may target
     screenshot: Path | None = None
 
 
@@ -176,6 +177,7 @@ class Browser:
             result.width = page.evaluate("() => document.documentElement.scrollWidth")
             result.failures_shown = [m for m in CHART_FAILURES if m in result.text]
             result.links = page.eval_on_selector_all("a[href]", "as => as.map(a => a.getAttribute('href'))")
+            result.ids = set(page.eval_on_selector_all("[id], a[name]", "es => es.map(e => e.id || e.getAttribute('name'))"))
             for name in probe:
                 result.globals[name] = page.evaluate(f"() => typeof window[{name!r}] === 'undefined' ? null : String(window[{name!r}])")
             if screenshot is not None:

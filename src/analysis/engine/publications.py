@@ -13,7 +13,7 @@ import fnmatch
 import json
 import string
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from analysis.paths import slug
 MATRIX_FILE = "publications.toml"
 NOTEBOOK_KEYS = {"path", "title", "output", "group", "parameters", "description", "combinations", "linked_from_all"}
 PARAM_KEYS = {"type", "domain", "min", "max", "help"}
-PROJECT_KEYS = {"title", "domains"}
+PROJECT_KEYS = {"title", "domains", "sections"}
 #: Title of reports/index.html when ``[project] title`` is not given.
 DEFAULT_TITLE = "Reports"
 RESERVED_STEMS = {"index"}
@@ -65,7 +65,8 @@ class Report:
     stem: str
     title: str
     origin: str  # where the parameter set came from, for messages
-    #: (stem, title) of the matrix's other reports on the same subject (:func:`related_reports`)
+    #: (href, title) of the pages this report links to: reports on the same subject and sections
+    #: of other reports about it (:func:`related_reports`)
     related: tuple[tuple[str, str], ...] = ()
 
     @property
@@ -80,23 +81,54 @@ def _flag(raw: dict[str, Any], key: str, where: str) -> bool:
     return value
 
 
-def related_reports(report: Report, matrix_reports: Sequence[Report]) -> tuple[tuple[str, str], ...]:
-    """(stem, title) of the reports that share a text parameter's value with ``report`` — the
-    rare-earths profile and every rare-earths scenario, say — plus the reports of notebooks
-    marked ``linked_from_all`` (the methods page), in matrix order, itself excluded.
+def _subject(report: Report) -> set[tuple[str, str]]:
+    return {(k, v) for k, v in report.params.items() if isinstance(v, str)}
+
+
+def related_reports(report: Report, matrix_reports: Sequence[Report],
+                    sections: Sequence[Mapping[str, Any]] = ()) -> tuple[tuple[str, str], ...]:
+    """(href, title) of the pages ``report`` links to, in this order, each once:
+
+    * the matrix's reports that share a text parameter's value with it — the rare-earths profile
+      and every rare-earths scenario, say — and the reports of notebooks marked
+      ``linked_from_all`` (the methods page), in matrix order, itself excluded;
+    * sections of other reports about its subject. ``sections`` (the ``[project] sections``
+      domain function's values, computed from the data) are mappings ``{"subject": {"mineral":
+      "Rare earths"}, "notebook": "country_dependence", "params": {"country": "India"},
+      "fragment": "mineral-rare-earths", "label": "India: imports of rare earths"}``: a report
+      whose text parameters include the subject links ``<target>.html#<fragment>`` for each
+      matrix report of that notebook whose parameters include ``params``;
+    * and back: the target report links the reports that are about exactly that subject (the
+      profile, not every scenario on the mineral).
 
     Only text parameters (``mineral = "Rare earths"``, ``country = "India"``) define a subject;
     numbers (a year, a cut) do not, or every 2024 report would be related to every other.
     """
-    subject = {(k, v) for k, v in report.params.items() if isinstance(v, str)}
+    subject = _subject(report)
     found: dict[str, str] = {}
     for other in matrix_reports:
-        if other.stem == report.stem or other.stem in found:
+        href = f"{other.stem}.html"
+        if other.stem == report.stem or href in found:
             continue
         if other.notebook.linked_from_all and not report.notebook.linked_from_all:
-            found[other.stem] = other.title
-        elif subject & {(k, v) for k, v in other.params.items() if isinstance(v, str)}:
-            found[other.stem] = other.title
+            found[href] = other.title
+        elif subject & _subject(other):
+            found[href] = other.title
+    back: dict[str, str] = {}
+    for section in sections:
+        about = {(str(k), str(v)) for k, v in section["subject"].items()}
+        target_params = dict(section.get("params", {}))
+        if about <= subject:
+            for target in matrix_reports:
+                if (target.stem != report.stem and target.notebook.id == section["notebook"]
+                        and target_params.items() <= target.params.items()):
+                    found.setdefault(f"{target.stem}.html#{section['fragment']}", str(section["label"]))
+        if report.notebook.id == section["notebook"] and target_params.items() <= report.params.items():
+            for other in matrix_reports:
+                if other.stem != report.stem and _subject(other) == about:
+                    back.setdefault(f"{other.stem}.html", other.title)
+    for href, title in back.items():
+        found.setdefault(href, title)
     return tuple(found.items())
 
 
@@ -110,6 +142,9 @@ class Matrix:
     title: str = DEFAULT_TITLE
     #: ``[project] domains``: the module whose functions give parameters' allowed values
     domains: str | None = None
+    #: ``[project] sections``: the domain function listing report sections about a subject
+    #: (see :func:`related_reports`)
+    sections: str | None = None
 
     def notebook(self, name: str) -> NotebookSpec:
         """A notebook by id or by path (``notebooks/x.ipynb``)."""
@@ -217,6 +252,11 @@ def load_matrix(root: Path) -> Matrix:
 
     domains_module = project.get("domains")
     known_domains = registry(domains_module)
+    sections = project.get("sections")
+    if sections is not None and sections not in known_domains:
+        if not known_domains:
+            raise _fail("project", f"sections = {sections!r} needs a domain module: set [project] domains = \"<module>\"")
+        raise unknown_name(sections, sorted(known_domains), f"{MATRIX_FILE}: [project] sections", "domain")
     notebooks: dict[str, NotebookSpec] = {}
     for nb_id, raw in (data.get("notebooks") or {}).items():
         where = f"notebooks.{nb_id}"
@@ -277,7 +317,8 @@ def load_matrix(root: Path) -> Matrix:
             raise _fail(where, "'parameters' must be a list of tables")
         for index, given in enumerate(param_sets, start=1):
             sets.append((nb_id, dict(given), f"{MATRIX_FILE} [[publications]] #{number} set {index}"))
-    return Matrix(root=root, notebooks=notebooks, sets=sets, title=project.get("title", DEFAULT_TITLE), domains=domains_module)
+    return Matrix(root=root, notebooks=notebooks, sets=sets, title=project.get("title", DEFAULT_TITLE), domains=domains_module,
+                  sections=sections)
 
 
 def make_report(spec: NotebookSpec, params: dict[str, Any], origin: str) -> Report:

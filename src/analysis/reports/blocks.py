@@ -21,7 +21,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from analysis.data.package import accessed_resources, read_datapackage, recorded_sha256, sources
-from analysis.paths import git_commit
+from analysis.paths import anchor, git_commit
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
@@ -65,12 +65,15 @@ def table(
     caption: str | None = None,
     formats: dict[str, object] | None = None,
     links: dict[str, str] | None = None,
+    row_anchors: tuple[str, str] | None = None,
 ) -> HTML:
     """A small HTML table.
 
     ``formats`` maps column → callable (e.g. :func:`analysis.text.fmt_share`); ``links`` maps a
     shown column → the column holding its URL (that column is not shown; only http(s) links
-    are made, everything is escaped).
+    are made, everything is escaped). ``row_anchors = (column, kind)`` gives each row the id
+    :func:`analysis.paths.anchor` makes of ``kind`` and the row's value in ``column`` (computed
+    before formatting), so other reports can link to that row.
     """
     links = links or {}
     shown = frame.copy()
@@ -78,8 +81,9 @@ def table(
         shown[column] = shown[column].map(formatter)
     columns = [c for c in shown.columns if c not in set(links.values())]
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
+    ids = [anchor(row_anchors[1], v) for v in frame[row_anchors[0]]] if row_anchors else [None] * len(frame)
     body = []
-    for record in shown.to_dict("records"):
+    for row_id, record in zip(ids, shown.to_dict("records")):
         cells = []
         for column in columns:
             text = html.escape(str(record[column]))
@@ -87,7 +91,8 @@ def table(
             if url.startswith(("http://", "https://")):
                 text = f'<a href="{html.escape(url)}">{text}</a>'
             cells.append(f"<td>{text}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
+        opening = f'<tr id="{html.escape(row_id)}">' if row_id else "<tr>"
+        body.append(opening + "".join(cells) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     return HTML(f'<table class="econsec-table">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
 

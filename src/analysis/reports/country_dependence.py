@@ -197,8 +197,9 @@ def _share_table(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(records).fillna("n/a")
 
 
-def _mineral_imports(trade: pd.DataFrame, iso3: str) -> tuple[int, pd.DataFrame]:
-    """Imports per mineral from the all-reporter extract (partner World, no China split)."""
+def imports_by_mineral(trade: pd.DataFrame, iso3: str) -> tuple[int, pd.DataFrame]:
+    """Imports per mineral from the all-reporter extract (partner World, no China split): the
+    latest year and the display table (column "Mineral" holds USGS commodity names)."""
     years = sorted(int(y) for y in trade.loc[trade["source"] == ALL_REPORTERS_2023_RESOURCE, "year"].unique())
     year = years[-1]
     table = mineral_trade(trade[trade["source"] == ALL_REPORTERS_2023_RESOURCE], iso3, year)
@@ -538,7 +539,7 @@ def country_dependence(country: str = "India", year: int = 2024) -> CountryDepen
         f"The trade data split China from the rest of the world for {count_noun(len(codes), 'product')} of {country}'s imports: "
         f"{join_names([lower_first(product_label(c)) for c in codes])}, {first_year}–{latest_year}."
     ))
-    trade_year, mineral_imports = _mineral_imports(trade, iso3)
+    trade_year, mineral_imports = imports_by_mineral(trade, iso3)
 
     flows, marks, windows, flow_notes = _flows(iso3, events)
     last_month = pd.Timestamp(flows["month"].max())

@@ -9,9 +9,11 @@ functions run only when the data or the code changed.
 
 from __future__ import annotations
 
-from analysis.vocabulary import PARTNERS, PRODUCTION_MEASURES
+from analysis.paths import anchor
+from analysis.vocabulary import PARTNER_ISO3, PARTNERS, PRODUCTION_MEASURES
 
-__all__ = ["minerals", "production_years", "trade_countries", "suppliers", "stages", "scenario_series"]
+__all__ = ["minerals", "production_years", "trade_countries", "suppliers", "stages", "scenario_series",
+           "report_sections"]
 
 
 def _usgs():
@@ -71,3 +73,28 @@ def scenario_series() -> list[list[object]]:
     """mineral × stage × year combinations with country figures a scenario can cut"""
     table = _stage_sources()
     return [[str(m), str(s), int(y)] for m, s, y in table[["mineral", "stage", "year"]].itertuples(index=False)]
+
+
+def report_sections() -> list[dict[str, object]]:
+    """report sections about one mineral: each country report's import row, the partnership's events row"""
+    # Consumed by the engine's cross-links (``[project] sections``), not a parameter domain: each
+    # entry names the subject, the target notebook and parameters, the anchor the target page
+    # carries (analysis.paths.anchor, the same rule its table uses) and the link text.
+    from analysis.data import load_events, load_trade
+    from analysis.indicators.concentration import available
+    from analysis.reports.country_dependence import imports_by_mineral
+    from analysis.reports.partnership import mineral_events_table
+
+    found: list[dict[str, object]] = []
+    trade = load_trade()
+    for iso3, country in zip(PARTNER_ISO3, PARTNERS):
+        year, table = imports_by_mineral(trade, iso3)
+        for mineral in table["Mineral"]:
+            found.append({"subject": {"mineral": str(mineral)}, "notebook": "country_dependence",
+                          "params": {"country": country}, "fragment": anchor("mineral", mineral),
+                          "label": f"{country}: imports of {str(mineral).lower()}, {year}"})
+    for row in mineral_events_table(load_events(), available(_usgs())).itertuples(index=False):
+        found.append({"subject": {"mineral": str(row.Mineral)}, "notebook": "partnership", "params": {},
+                      "fragment": anchor("mineral", row.Mineral),
+                      "label": f"Partnership events on {str(row.Mineral).lower()} ({row.Events})"})
+    return found

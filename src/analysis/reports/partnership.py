@@ -13,6 +13,8 @@ import pandas as pd
 from analysis.data import load_critical_mineral_lists, load_events, load_frameworks, load_trade, load_usgs
 from analysis.data.minerals import PRIORITY_MINERALS
 from analysis.errors import ParameterError
+from analysis.indicators.concentration import available
+from analysis.indicators.events import events_by_mineral
 from analysis.indicators.partners import BLOC_ALIASES, complementarity
 from analysis.reports.common import china_import_share, japan_lithium_hydroxide
 from analysis.text import count_noun, fmt_date, fmt_share, fmt_tonnes, fmt_usd, join_names
@@ -48,6 +50,8 @@ class Partnership:
     both_lists: list[str]
     complementarity: pd.DataFrame
     complementarity_table: pd.DataFrame
+    #: one row per mineral that sourced events name (:func:`mineral_events_table`)
+    by_mineral: pd.DataFrame
     lithium: dict[str, object]  # analysis.reports.common.japan_lithium_hydroxide, as in the briefing
     findings: list[str]
     caveats: list[str]
@@ -155,9 +159,11 @@ def partnership(as_of: str = "2025-12-31") -> Partnership:
     both = sorted(overlap.loc[overlap["status"] == "on both lists", "mineral"].unique(),
                   key=lambda m: (m not in PRIORITY_MINERALS, m))
     trade = load_trade()
-    comp = complementarity(load_usgs(), lists, trade, year=USGS_YEAR, trade_year=TRADE_YEAR)
+    usgs = load_usgs()
+    comp = complementarity(usgs, lists, trade, year=USGS_YEAR, trade_year=TRADE_YEAR)
     comp = latest_china_shares(comp, trade)
     lithium = japan_lithium_hydroxide(trade)
+    by_mineral = mineral_events_table(events, available(usgs))
     india_reserves = comp[comp["india_reserves_t"].notna() & (comp["india_reserves_t"] > 0)]
 
     findings = [
@@ -198,6 +204,7 @@ def partnership(as_of: str = "2025-12-31") -> Partnership:
         both_lists=both,
         complementarity=comp,
         complementarity_table=complementarity_display(comp),
+        by_mineral=by_mineral,
         lithium=lithium,
         findings=findings,
         caveats=caveats,
@@ -251,6 +258,23 @@ def complementarity_display(comp: pd.DataFrame, *, year: int = USGS_YEAR, trade_
             china_cell(s, c, y) for s, c, y in zip(comp["china_share_japan_imports"], comp["china_share_hs_code"], comp["china_share_year"])
         ],
     })
+
+
+def mineral_events_table(events: pd.DataFrame, minerals: list[str]) -> pd.DataFrame:
+    """Per mineral that an event's title or description names
+    (:func:`analysis.indicators.events.events_by_mineral`): how many events, the first and the
+    latest date as published, and the events' short labels, oldest first. Minerals with the most
+    events first, then by name. Columns: Mineral, Events, First, Latest, What happened."""
+    hits = events_by_mineral(events, minerals)
+    if hits.empty:
+        return pd.DataFrame(columns=["Mineral", "Events", "First", "Latest", "What happened"])
+    rows = [
+        {"Mineral": mineral, "Events": len(group), "First": group["date"].iloc[0], "Latest": group["date"].iloc[-1],
+         "What happened": "; ".join(f"{d}: {label}" for d, label in zip(group["date"], group["label"]))}
+        for mineral, group in hits.groupby("mineral", sort=False)
+    ]
+    table = pd.DataFrame(rows)
+    return table.sort_values(["Events", "Mineral"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
 def events_table(events: pd.DataFrame) -> pd.DataFrame:
