@@ -78,3 +78,20 @@ def test_the_section_s_report_links_back_to_the_report_exactly_about_the_subject
 
 def test_a_section_whose_target_report_is_not_in_the_matrix_gives_no_link():
     assert not any("#" in href for href, _ in related_reports(MATRIX[0], MATRIX, SECTIONS))
+
+
+def _everywhere(notebook: str, stem: str, **params) -> Report:
+    report = _report(notebook, stem, **params)
+    return Report(**{**report.__dict__, "notebook": NotebookSpec(**{**report.notebook.__dict__, "linked_from_all": True})})
+
+
+def test_a_page_every_report_links_is_about_no_subject_of_its_own():
+    explorer = _everywhere("explorer", "explorer", mineral="Rare earths", stage="mining")
+    methods = _everywhere("methods", "methods", year=2024)
+    matrix = MATRIX + COUNTRIES + [explorer, methods]
+    # the explorer's first mineral does not make it a rare-earths page …
+    assert [href for href, _ in related_reports(explorer, matrix, SECTIONS)] == ["methods.html"]
+    assert [href for href, _ in related_reports(methods, matrix, SECTIONS)] == ["explorer.html"]
+    # … and every report links both
+    for report in (MATRIX[1], COUNTRIES[1]):
+        assert {"explorer.html", "methods.html"} <= set(dict(related_reports(report, matrix, SECTIONS)))

@@ -91,7 +91,8 @@ def related_reports(report: Report, matrix_reports: Sequence[Report],
 
     * the matrix's reports that share a text parameter's value with it — the rare-earths profile
       and every rare-earths scenario, say — and the reports of notebooks marked
-      ``linked_from_all`` (the methods page), in matrix order, itself excluded;
+      ``linked_from_all`` (the methods page, the explorer), in matrix order, itself excluded; a
+      ``linked_from_all`` report links only the other such reports;
     * sections of other reports about its subject. ``sections`` (the ``[project] sections``
       domain function's values, computed from the data) are mappings ``{"subject": {"mineral":
       "Rare earths"}, "notebook": "country_dependence", "params": {"country": "India"},
@@ -104,13 +105,15 @@ def related_reports(report: Report, matrix_reports: Sequence[Report],
     Only text parameters (``mineral = "Rare earths"``, ``country = "India"``) define a subject;
     numbers (a year, a cut) do not, or every 2024 report would be related to every other.
     """
-    subject = _subject(report)
+    # a page every report links (methods, explorer) is about every subject: its parameters (the
+    # explorer's first mineral) relate it to nothing, it links only the other such pages
+    subject = set() if report.notebook.linked_from_all else _subject(report)
     found: dict[str, str] = {}
     for other in matrix_reports:
         href = f"{other.stem}.html"
         if other.stem == report.stem or href in found:
             continue
-        if other.notebook.linked_from_all and not report.notebook.linked_from_all:
+        if other.notebook.linked_from_all:
             found[href] = other.title
         elif subject & _subject(other):
             found[href] = other.title
@@ -123,7 +126,8 @@ def related_reports(report: Report, matrix_reports: Sequence[Report],
                 if (target.stem != report.stem and target.notebook.id == section["notebook"]
                         and target_params.items() <= target.params.items()):
                     found.setdefault(f"{target.stem}.html#{section['fragment']}", str(section["label"]))
-        if report.notebook.id == section["notebook"] and target_params.items() <= report.params.items():
+        if (report.notebook.id == section["notebook"] and target_params.items() <= report.params.items()
+                and not report.notebook.linked_from_all):
             for other in matrix_reports:
                 if other.stem != report.stem and _subject(other) == about:
                     back.setdefault(f"{other.stem}.html", other.title)
