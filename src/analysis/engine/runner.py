@@ -91,39 +91,56 @@ def commit_result(project: Project, inputs: BuildInputs, decision: Decision, job
         group=report.group,
     )
     if not result.ok and (result.failure or {}).get("input_error"):
-        # The user's input is wrong (a malformed data file, a parameter the data reject): like
-        # every input error, one line and nothing written — not a failed report to debug.
-        failure = result.failure or {}
-        evalue = (failure.get("evalue") or "").strip().splitlines()
-        outcome.status = "input error"
-        outcome.message = (
-            f"{evalue[0] if evalue else failure.get('ename')} — report {report.stem} "
-            f"({report.notebook.relpath}, {failure.get('summary', '').split(':')[0]})"
-        )
-        return outcome
+        return _input_error(decision, result, outcome)
     if not result.ok:
-        kept = None
-        if result.executed is not None:
-            project.failed.mkdir(parents=True, exist_ok=True)
-            kept = project.failed / f"{report.stem}.ipynb"
-            atomic_write_bytes(kept, result.executed)
-        failure = dict(result.failure or {})
-        failure.pop("traceback", None)
-        failure["kept"] = str(kept.relative_to(project.root)) if kept else None
-        entry.update(status="failed", failure=failure, components=decision.components if result.mode == "execute" else entry.get("components"))
-        write_entry(project, entry)
-        where = f"{report.notebook.relpath}"
-        if failure.get("cell"):
-            where += f", {failure['summary']}"
-        else:
-            where += f": {failure.get('summary', 'failed')}"
-        outcome.status = "failed"
-        outcome.message = f"report {report.stem} failed: {where}" + (
-            f" — executed notebook kept at {failure['kept']}" if failure["kept"] else ""
-        )
-        outcome.outputs = [failure["kept"]] if failure["kept"] else []
-        return outcome
+        return _commit_failure(project, decision, result, entry, outcome)
+    return _commit_success(project, inputs, decision, result, entry, outcome, commit, formats)
 
+
+def _input_error(decision: Decision, result: JobResult, outcome: Outcome) -> Outcome:
+    """The user's input is wrong (a malformed data file, a parameter the data reject): like
+    every input error, one line and nothing written — not a failed report to debug."""
+    report = decision.report
+    failure = result.failure or {}
+    evalue = (failure.get("evalue") or "").strip().splitlines()
+    outcome.status = "input error"
+    outcome.message = (
+        f"{evalue[0] if evalue else failure.get('ename')} — report {report.stem} "
+        f"({report.notebook.relpath}, {failure.get('summary', '').split(':')[0]})"
+    )
+    return outcome
+
+
+def _commit_failure(project: Project, decision: Decision, result: JobResult, entry: dict, outcome: Outcome) -> Outcome:
+    """A failed report: its executed notebook kept under ``_failed/``, the failure in its cache entry."""
+    report = decision.report
+    kept = None
+    if result.executed is not None:
+        project.failed.mkdir(parents=True, exist_ok=True)
+        kept = project.failed / f"{report.stem}.ipynb"
+        atomic_write_bytes(kept, result.executed)
+    failure = dict(result.failure or {})
+    failure.pop("traceback", None)
+    failure["kept"] = str(kept.relative_to(project.root)) if kept else None
+    entry.update(status="failed", failure=failure, components=decision.components if result.mode == "execute" else entry.get("components"))
+    write_entry(project, entry)
+    where = f"{report.notebook.relpath}"
+    if failure.get("cell"):
+        where += f", {failure['summary']}"
+    else:
+        where += f": {failure.get('summary', 'failed')}"
+    outcome.status = "failed"
+    outcome.message = f"report {report.stem} failed: {where}" + (
+        f" — executed notebook kept at {failure['kept']}" if failure["kept"] else ""
+    )
+    outcome.outputs = [failure["kept"]] if failure["kept"] else []
+    return outcome
+
+
+def _commit_success(project: Project, inputs: BuildInputs, decision: Decision, result: JobResult, entry: dict,
+                    outcome: Outcome, commit: str, formats: tuple[str, ...]) -> Outcome:
+    """A built or converted report: executed notebook (when executed), each output, then the cache entry."""
+    report = decision.report
     project.reports.mkdir(parents=True, exist_ok=True)
     outputs = dict(entry.get("outputs") or {})
     if result.mode == "execute":
@@ -193,41 +210,14 @@ def build(project: Project, options: BuildOptions, *, echo: Callable[[str], None
 
 
 def run_jobs(project: Project, inputs: BuildInputs, todo: list[Decision], formats: tuple[str, ...], options: BuildOptions, outcomes: dict[str, Outcome]) -> None:
+    """Run ``todo`` in a pool (or on a dask cluster), committing each result as it arrives."""
     commit = git_commit(project.root)
     settings = kernel_settings(project, inputs, [d.report for d in todo], commit, options.timeout)
-    jobs = []
-    by_stem: dict[str, tuple[Decision, Job]] = {}
+    jobs, by_stem = _jobs(project, inputs, todo, formats, settings)
     for decision in todo:
-        report = decision.report
-        job = Job(
-            stem=report.stem,
-            notebook=str(report.notebook.path),
-            params=report.params,
-            formats=decision.formats,
-            mode=decision.action,
-            kernel=settings,
-            page=page_metadata(report, inputs, formats),
-            base_url=str(project.reports),
-            executed=str(project.executed(report.stem)) if decision.action == "convert" else None,
-            cache_dir=str(project.cache),
-        )
-        jobs.append(job)
-        by_stem[report.stem] = (decision, job)
-        outcomes[report.stem].status = "not run"
+        outcomes[decision.report.stem].status = "not run"
     show = options.progress if options.progress is not None else sys.stderr.isatty()
-    zygote = None
-    if options.scheduler:
-        from analysis.engine.distributed import DaskPool
-
-        pool: Any = DaskPool(options.scheduler)
-    else:
-        executing = any(j.mode == "execute" for j in jobs)
-        if executing and settings.fork:
-            zygote, settings = start_shared_zygote(settings)
-            for job in jobs:
-                job.kernel = settings
-        size = max(1, min(options.jobs or os.cpu_count() or 1, len(jobs)))
-        pool = LocalPool(size, settings if executing else None)
+    pool, zygote = _pool(jobs, settings, options)
     progress = Progress(len(jobs), show)
     interrupted = False
     try:
@@ -250,6 +240,47 @@ def run_jobs(project: Project, inputs: BuildInputs, todo: list[Decision], format
             zygote.close()
             shutil.rmtree(Path(zygote.socket_path).parent, ignore_errors=True)
         remove_stale_temporaries(project.reports)
+
+
+def _jobs(project: Project, inputs: BuildInputs, todo: list[Decision], formats: tuple[str, ...],
+          settings: KernelSettings) -> tuple[list[Job], dict[str, tuple[Decision, Job]]]:
+    """One job per decision, in order, and each job with its decision by report stem."""
+    jobs = []
+    by_stem: dict[str, tuple[Decision, Job]] = {}
+    for decision in todo:
+        report = decision.report
+        job = Job(
+            stem=report.stem,
+            notebook=str(report.notebook.path),
+            params=report.params,
+            formats=decision.formats,
+            mode=decision.action,
+            kernel=settings,
+            page=page_metadata(report, inputs, formats),
+            base_url=str(project.reports),
+            executed=str(project.executed(report.stem)) if decision.action == "convert" else None,
+            cache_dir=str(project.cache),
+        )
+        jobs.append(job)
+        by_stem[report.stem] = (decision, job)
+    return jobs, by_stem
+
+
+def _pool(jobs: list[Job], settings: KernelSettings, options: BuildOptions) -> tuple[Any, Any]:
+    """(the pool the jobs run in, the shared kernel zygote or None): a dask pool for
+    ``--scheduler``, else local workers, forking kernels from one zygote where they execute."""
+    zygote = None
+    if options.scheduler:
+        from analysis.engine.distributed import DaskPool
+
+        return DaskPool(options.scheduler), None
+    executing = any(j.mode == "execute" for j in jobs)
+    if executing and settings.fork:
+        zygote, settings = start_shared_zygote(settings)
+        for job in jobs:
+            job.kernel = settings
+    size = max(1, min(options.jobs or os.cpu_count() or 1, len(jobs)))
+    return LocalPool(size, settings if executing else None), zygote
 
 
 def start_shared_zygote(settings: KernelSettings):

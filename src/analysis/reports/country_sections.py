@@ -37,6 +37,10 @@ MIRROR_PRODUCTS: dict[str, str] = {
     "Artificial graphite (HS 380110)": "artificial graphite",
     "Gallium, germanium and other metals, unwrought (HS 811292)": "gallium, germanium and other unwrought metals",
 }
+#: Rows of :data:`MIRROR_PRODUCTS` the sentences are about.
+GRAPHITE = "Graphite (HS 250410 + 380110)"
+RARE_EARTHS = "Rare earths (China group: HS 280530 + 284690 + 850511)"
+GALLIUM = "Gallium, germanium and other metals, unwrought (HS 811292)"
 MIRROR_CAVEATS: tuple[str, ...] = (
     "This is an estimate, not a reported share: China's reported exports to the country divided by the country's reported "
     "imports from the whole world, for the same HS codes on both sides.",
@@ -101,9 +105,19 @@ def refining_section(country: str, iso3: str, year: int = REFINING_YEAR) -> Refi
         "leader": comparison["leader"],
         "world_total_t": comparison["world_total_t"],
     }).reset_index(drop=True)
-    listed = rows[rows["listed"]]
-    unlisted = rows[~rows["listed"]]
-    table = pd.DataFrame({
+    text, finding = _refining_sentences(rows, country, year)
+    caveats = [
+        "Refining here is the IEA's refined-product series (for graphite, battery-grade graphite; for rare earths, the magnet "
+        "rare earths neodymium, praseodymium, dysprosium and terbium), in tonnes of contained metal or product as the IEA states.",
+        "Ranks count only countries the IEA names; a country inside 'Rest of world' could rank higher than shown for others.",
+    ]
+    return RefiningSection(year=int(year), comparison=full, rows=rows, table=_refining_table(rows, country), text=text,
+                           finding=finding, caveats=caveats, source=f"Source: {IEA_SOURCE_LINE}")
+
+
+def _refining_table(rows: pd.DataFrame, country: str) -> pd.DataFrame:
+    """The country's rank and share beside China's and the largest refiner, formatted for the reader."""
+    return pd.DataFrame({
         "Mineral": rows["mineral"],
         "Refined product": rows["product"],
         f"{country}: rank among refiners": [fmt_ordinal(r) if ok else "not listed" for r, ok in zip(rows["rank"], rows["listed"])],
@@ -111,6 +125,12 @@ def refining_section(country: str, iso3: str, year: int = REFINING_YEAR) -> Refi
         "China: share of world output": rows["china_share"].map(fmt_share),
         "Largest refiner": rows["leader"],
     })
+
+
+def _refining_sentences(rows: pd.DataFrame, country: str, year: int) -> tuple[list[str], str]:
+    """(paragraph sentences, finding): where the country refines, and where the IEA does not name it."""
+    listed = rows[rows["listed"]]
+    unlisted = rows[~rows["listed"]]
     phrases = [
         f"{fmt_ordinal(r.rank)} refiner of {_refined_name(r.mineral, r.product)} ({fmt_share(r.share)} of world output; China {fmt_share(r.china_share)})"
         for r in listed.itertuples()
@@ -135,13 +155,7 @@ def refining_section(country: str, iso3: str, year: int = REFINING_YEAR) -> Refi
             f"The IEA does not name {country} among the refiners of {join_names([m.lower() for m in unlisted['mineral']])}: "
             "any output it has there is inside the IEA's 'Rest of world', unknown rather than zero."
         )
-    caveats = [
-        "Refining here is the IEA's refined-product series (for graphite, battery-grade graphite; for rare earths, the magnet "
-        "rare earths neodymium, praseodymium, dysprosium and terbium), in tonnes of contained metal or product as the IEA states.",
-        "Ranks count only countries the IEA names; a country inside 'Rest of world' could rank higher than shown for others.",
-    ]
-    return RefiningSection(year=int(year), comparison=full, rows=rows, table=table, text=text, finding=finding, caveats=caveats,
-                           source=f"Source: {IEA_SOURCE_LINE}")
+    return text, finding
 
 
 def _refined_name(mineral: str, product: str) -> str:
@@ -170,6 +184,20 @@ def mirror_section(country: str, iso3: str) -> MirrorSection:
     year = int(mirror["year"].max())
     mirror = mirror[(mirror["year"] == year) & mirror["product"].isin(MIRROR_PRODUCTS)].reset_index(drop=True)
     reported = reported_check(mirror, _reported_rows(iso3))
+    by_product = mirror.set_index("product")
+    text, finding_parts = _mirror_text(by_product, reported, country, year)
+    rare = by_product.loc[RARE_EARTHS]
+    by_year, rare_text, rare_parts = _rare_earths(rare, groups, iso3, country, year)
+    finding = _mirror_finding(by_product, [*finding_parts, *rare_parts], country, year)
+    source = (f"Source: UN Comtrade — China-reported monthly exports, summed by a third party (qennis/ChinaCriticalMineralComtrade); "
+              f"{country}'s imports from the world, {year} (UN Comtrade); estimate computed here")
+    return MirrorSection(year=year, mirror=mirror, reported=reported, rare_earths_by_year=by_year,
+                         table=_mirror_table(mirror, reported, country), text=text, rare_earths_text=rare_text,
+                         finding=finding, caveats=list(MIRROR_CAVEATS), source=source)
+
+
+def _mirror_table(mirror: pd.DataFrame, reported: pd.DataFrame, country: str) -> pd.DataFrame:
+    """Per product: China's exports, the country's world imports, the estimate and its own reported share."""
     own = reported.set_index("product") if len(reported) else pd.DataFrame()
 
     def own_share(product: str) -> str:
@@ -182,7 +210,7 @@ def mirror_section(country: str, iso3: str) -> MirrorSection:
     def codes(items: tuple[str, ...]) -> str:
         return "HS " + " + ".join(items) if items else "none"
 
-    table = pd.DataFrame({
+    return pd.DataFrame({
         "Product": mirror["product"],
         "China-reported exports to " + country + " (USD)": mirror["china_exports_usd"].map(lambda v: "none in the table" if pd.isna(v) else fmt_usd(v)),
         f"{country}'s imports from the world (USD)": [
@@ -193,10 +221,12 @@ def mirror_section(country: str, iso3: str) -> MirrorSection:
         f"{country}'s own reported China share": [own_share(p) for p in mirror["product"]],
     })
 
-    by_product = mirror.set_index("product")
+
+def _mirror_text(by_product: pd.DataFrame, reported: pd.DataFrame, country: str, year: int) -> tuple[list[str], list[str]]:
+    """(paragraph sentences, finding phrases) for graphite, the country's own reported shares and gallium."""
     text: list[str] = []  # the notebook's section introduction says what the estimate is
     finding_parts = []
-    graphite = by_product.loc["Graphite (HS 250410 + 380110)"]
+    graphite = by_product.loc[GRAPHITE]
     if graphite["matched"]:
         sentence = (
             f"Graphite (natural and artificial, HS 250410 + 380110), {year}: estimated China share {_estimate_phrase(graphite)} "
@@ -222,7 +252,7 @@ def mirror_section(country: str, iso3: str) -> MirrorSection:
             + (" (the same codes)." if r.comparison == "same codes" else
                f"; HS {r.reported_hs_code} covers more products than the estimate, so the two need not agree.")
         )
-    gallium = by_product.loc["Gallium, germanium and other metals, unwrought (HS 811292)"]
+    gallium = by_product.loc[GALLIUM]
     if gallium["matched"]:
         text.append(f"Gallium, germanium and other unwrought metals (HS 811292), {year}: estimated China share {_estimate_phrase(gallium)}; "
                     "this code mixes several metals, so it is not gallium alone.")
@@ -234,11 +264,16 @@ def mirror_section(country: str, iso3: str) -> MirrorSection:
             f"are not in the {year} data, so there is nothing to divide by."
         )
 
-    rare = by_product.loc["Rare earths (China group: HS 280530 + 284690 + 850511)"]
+    return text, finding_parts
+
+
+def _rare_earths(rare: pd.Series, groups: pd.DataFrame, iso3: str, country: str, year: int) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """(China's rare-earth exports to the country per year, sentences, finding phrases): the
+    estimate where both sides match, else what China's side alone shows."""
     has_rare = bool(((groups["partner_iso3"] == iso3) & (groups["product_group"] == "Rare Earths")).any())
     by_year = china_exports_by_year(groups, "Rare Earths", iso3) if has_rare else pd.DataFrame(
         columns=["year", "months", "value_usd", "quantity_kg", "hs_codes"])
-    rare_text = []
+    rare_text, finding_parts = [], []
     if rare["matched"]:
         rare_text.append(f"Rare earths, {year}: estimated China share {_estimate_phrase(rare)}.")
         finding_parts.append(f"{fmt_share(rare['mirror_share_value'])} of its rare-earth imports by value")
@@ -272,6 +307,14 @@ def mirror_section(country: str, iso3: str) -> MirrorSection:
                abs(last["value_usd"] / peak["value_usd"] - 1) > 2 * abs(last["quantity_kg"] / peak["quantity_kg"] - 1) else "")
             + " These figures say how much China sold to the country, not what share of the country's imports that was."
         )
+    return by_year, rare_text, finding_parts
+
+
+def _mirror_finding(by_product: pd.DataFrame, finding_parts: list[str], country: str, year: int) -> str:
+    """The finding: China's estimated shares (graphite, gallium, rare earths) and where no share can be given."""
+    graphite = by_product.loc[GRAPHITE]
+    rare = by_product.loc[RARE_EARTHS]
+    gallium = by_product.loc[GALLIUM]
     if finding_parts:
         lead = (f"**{country} bought most of its graphite from China**: " if graphite["matched"] and graphite["mirror_share_value"] > 0.5
                 else "")
@@ -285,10 +328,7 @@ def mirror_section(country: str, iso3: str) -> MirrorSection:
     if gaps and finding_parts:
         finding += (f" For {join_names(gaps)} the data cannot give a share, even as an estimate (reasons under "
                     f"“{MIRROR_HEADING}”).")
-    source = (f"Source: UN Comtrade — China-reported monthly exports, summed by a third party (qennis/ChinaCriticalMineralComtrade); "
-              f"{country}'s imports from the world, {year} (UN Comtrade); estimate computed here")
-    return MirrorSection(year=year, mirror=mirror, reported=reported, rare_earths_by_year=by_year, table=table, text=text,
-                         rare_earths_text=rare_text, finding=finding, caveats=list(MIRROR_CAVEATS), source=source)
+    return finding
 
 
 def _named(code: str) -> bool:

@@ -82,7 +82,7 @@ def report_sections() -> list[dict[str, object]]:
     # carries (analysis.paths.anchor, the same rule its table uses) and the link text.
     from analysis.data import load_events, load_trade
     from analysis.indicators.concentration import available
-    from analysis.reports.country_dependence import imports_by_mineral
+    from analysis.reports.country_trade import imports_by_mineral
     from analysis.reports.partnership import mineral_events_table
 
     found: list[dict[str, object]] = []
