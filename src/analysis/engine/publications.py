@@ -25,7 +25,7 @@ from analysis.paths import slug
 MATRIX_FILE = "publications.toml"
 NOTEBOOK_KEYS = {"path", "title", "output", "group", "parameters", "description", "combinations", "linked_from_all"}
 PARAM_KEYS = {"type", "domain", "min", "max", "help"}
-PROJECT_KEYS = {"title", "domains"}
+PROJECT_KEYS = {"title", "domains", "base_url"}
 #: Title of reports/index.html when ``[project] title`` is not given.
 DEFAULT_TITLE = "Reports"
 RESERVED_STEMS = {"index"}
@@ -67,6 +67,8 @@ class Report:
     origin: str  # where the parameter set came from, for messages
     #: (stem, title) of the matrix's other reports on the same subject (:func:`related_reports`)
     related: tuple[tuple[str, str], ...] = ()
+    #: (publisher, base URL) the page cites and links with: ``[project] title`` and ``base_url``
+    site: tuple[str, str] = ("", "")
 
     @property
     def group(self) -> str:
@@ -110,6 +112,9 @@ class Matrix:
     title: str = DEFAULT_TITLE
     #: ``[project] domains``: the module whose functions give parameters' allowed values
     domains: str | None = None
+    #: ``[project] base_url``: the address the reports folder is published at ("" — relative
+    #: links only); makes embed snippets, citations and social-card images absolute
+    base_url: str = ""
 
     def notebook(self, name: str) -> NotebookSpec:
         """A notebook by id or by path (``notebooks/x.ipynb``)."""
@@ -277,7 +282,8 @@ def load_matrix(root: Path) -> Matrix:
             raise _fail(where, "'parameters' must be a list of tables")
         for index, given in enumerate(param_sets, start=1):
             sets.append((nb_id, dict(given), f"{MATRIX_FILE} [[publications]] #{number} set {index}"))
-    return Matrix(root=root, notebooks=notebooks, sets=sets, title=project.get("title", DEFAULT_TITLE), domains=domains_module)
+    return Matrix(root=root, notebooks=notebooks, sets=sets, title=project.get("title", DEFAULT_TITLE), domains=domains_module,
+                  base_url=project.get("base_url", ""))
 
 
 def make_report(spec: NotebookSpec, params: dict[str, Any], origin: str) -> Report:
