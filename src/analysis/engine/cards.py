@@ -138,7 +138,7 @@ def card_html(chart: Chart, page: dict[str, Any], deps: list[str] | None, svg: s
     cite, sources = report_citation(page, deps, (f"chart-{number}", chart.title, url))
     back = f"../{stem}.html#{chart.id}"
     text = [("Title", chart.title)] + ([("Subtitle", subtitle)] if subtitle else []) + (
-        [("Source", source)] if source else []) + [("Description", chart.description)]
+        [("Source", re.sub(r"^sources?:\s*", "", source, flags=re.I))] if source else []) + [("Description", chart.description)]
     facts = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in text)
     return f"""<!DOCTYPE html>
 <html lang="en">

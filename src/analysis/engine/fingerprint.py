@@ -44,6 +44,7 @@ OUTPUT_PACKAGES = (
     "tinycss2",
     "cssselect2",
     "fonttools",
+    "pillow",  # chart-card PNG previews
 )
 
 #: Files of ``analysis/engine`` that shape report content. The rest of the engine (CLI, runner,
