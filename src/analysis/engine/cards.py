@@ -9,7 +9,8 @@ report's cache entry and removes the cards of charts a report no longer has):
   ``reports/charts/vega-bundle.js`` (≈ 900 KB once, instead of once per card); its title,
   subtitle, source and description as text; a link back to the chart in the report; an
   ``<iframe>`` snippet to embed it; "cite this chart" (CSL-JSON and BibTeX with the report's data
-  sources and data hash, :func:`analysis.engine.site.citation`). No request leaves the folder,
+  sources and data hash, :func:`analysis.engine.site.citation`) — these in the page's footer, as
+  on report pages, after the reader's part in ``<main>``. No request leaves the folder,
   and nothing forbids framing.
 * ``reports/charts/<stem>-<n>.png`` — a preview ≈ 1200 px wide (``og:image`` of the report's
   first chart): the chart's SVG (shared with the PDF route when both formats are built) rasterised
@@ -37,7 +38,7 @@ PNG_COLOURS = 64
 
 CARD_CSS = """\
 body { margin: 0; padding: 0.6rem 0.8rem 1rem; font-size: 15px; }
-main.econsec-card { max-width: 46rem; }
+main.econsec-card, footer.econsec-card-footer { max-width: 46rem; }
 .econsec-card-about { margin: 0.2rem 0 0; font-size: 0.85em; color: var(--muted); }
 .econsec-card-about a { color: inherit; }
 details.econsec-card-share { margin-top: 0.6rem; font-size: 0.85em; }
@@ -166,6 +167,8 @@ def card_html(chart: Chart, page: dict[str, Any], deps: list[str] | None, svg: s
 <script type="application/json" class="econsec-chart-spec">{chart.spec_json()}</script>
 </figure>
 <p class="econsec-card-about">Figure {number} of <a href="{esc(back)}" target="_top">{esc(page["title"])}</a> · <a href="{esc(card_stem(stem, number))}.png" target="_top">Image (PNG)</a></p>
+</main>
+<footer class="econsec-card-footer">
 <details class="econsec-card-share"><summary>Embed or cite this chart</summary>
 <dl class="econsec-card-text">{facts}</dl>
 <h2>Embed</h2>
@@ -174,7 +177,7 @@ def card_html(chart: Chart, page: dict[str, Any], deps: list[str] | None, svg: s
 <h2>Cite</h2>
 {cite_block(cite, sources, summary="Cite this chart", download=f"{card_stem(stem, number)}.csl.json")}
 </details>
-</main>
+</footer>
 <script>
 {embed_js}
 </script>
