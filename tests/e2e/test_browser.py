@@ -242,3 +242,34 @@ def test_explorer_controls_change_the_chart_the_address_and_the_csv(browser, che
     rows = list(csv_module.DictReader(io.StringIO(text)))
     assert rows and {(r["mineral"], r["stage"], r["year"]) for r in rows} == {("Lithium", "refining", "2023")}
     assert abs(sum(float(r["share"]) for r in rows) - 1) < 0.2  # the named countries of one view, not the whole table
+
+
+def test_a_chart_card_draws_its_chart_inside_an_iframe_of_another_page(browser, checked_reports, tmp_path):
+    """A card (reports/charts/<stem>-<n>.html) embedded by its own snippet in a page elsewhere
+    draws its chart with the shared local bundle; nothing outside the reports folder is asked for."""
+    import html as html_module
+    import re
+
+    cards = sorted((checked_reports / "charts").glob("*-1.html"))
+    assert cards, "no chart card was built"
+    card = cards[0]
+    snippet = html_module.unescape(re.search(r'<textarea id="econsec-embed-code"[^>]*>(.*?)</textarea>',
+                                             card.read_text(encoding="utf-8"), re.S)[1])
+    assert snippet.startswith('<iframe src="charts/')
+    host = tmp_path / "host.html"
+    host.write_text("<!doctype html><html><head><meta charset='utf-8'><title>host</title></head><body><h1>Elsewhere</h1>"
+                    + snippet.replace('src="charts/', f'src="{(checked_reports / "charts").resolve().as_uri()}/') + "</body></html>",
+                    encoding="utf-8")
+    refused: list[str] = []
+
+    def look(page):
+        frame = page.frame_locator("iframe")
+        frame.locator("figure.econsec-chart.econsec-chart-ready").wait_for(timeout=20000)
+        marks = frame.locator("figure.econsec-chart svg.marks")
+        box = marks.first.bounding_box()
+        return marks.count(), box, frame.locator("a[href^='../']").first.get_attribute("href")
+
+    count, box, back = browser.interact(host, look, allow=checked_reports / "charts", refused=refused)
+    assert count == 1 and box and box["width"] > 200 and box["height"] > 100, box
+    assert back == f"../{card.name.rsplit('-', 1)[0]}.html#chart-1"
+    assert refused == []

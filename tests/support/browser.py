@@ -109,20 +109,32 @@ class Browser:
             self._manager.__exit__(None, None, None)
             shutil.rmtree(self._profile, ignore_errors=True)
 
-    def _offline_context(self, url: str):
-        """A fresh context where every request but ``url`` itself (any #fragment), data: and
-        blob: is refused."""
+    def _offline_context(self, url: str, allow: Path | None = None, refused: list[str] | None = None):
+        """A fresh context where every request but ``url`` itself (any #fragment), data:, blob:
+        and — when given — files under the folder ``allow`` is refused (and listed in ``refused``)."""
         context = self.browser.new_context(viewport={"width": 1200, "height": 900}, offline=True,
                                            service_workers="block", java_script_enabled=True)
-        context.route("**/*", lambda route: route.continue_() if route.request.url.split("#")[0] == url
-                      or route.request.url.startswith(("data:", "blob:")) else route.abort("blockedbyclient"))
+        inside = allow.resolve().as_uri() + "/" if allow is not None else None
+
+        def route(route) -> None:
+            target = route.request.url
+            if target.split("#")[0] == url or target.startswith(("data:", "blob:")) or (inside and target.startswith(inside)):
+                route.continue_()
+            else:
+                if refused is not None:
+                    refused.append(target)
+                route.abort("blockedbyclient")
+
+        context.route("**/*", route)
         return context
 
-    def interact(self, path: Path, action, fragment: str = ""):
+    def interact(self, path: Path, action, fragment: str = "", *, allow: Path | None = None,
+                 refused: list[str] | None = None):
         """Open ``path`` (with ``#fragment`` when given) offline — every request but the file
-        itself blocked — and return ``action(page)``: for tests that type, click and read."""
+        itself (and files under ``allow``) blocked, the blocked ones listed in ``refused`` — and
+        return ``action(page)``: for tests that type, click and read."""
         url = path.resolve().as_uri()
-        context = self._offline_context(url)
+        context = self._offline_context(url, allow, refused)
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))

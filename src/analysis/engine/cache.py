@@ -131,10 +131,13 @@ def output_key(exec_key_: str, deps: dict[str, Any], fmt: str, options: dict[str
 
 def page_options(fmt: str, formats: tuple[str, ...], report: Report | None = None) -> dict[str, Any]:
     """Options that change one format's bytes besides the notebook: the HTML links its PDF and
-    its related reports (so adding a scenario to the matrix refreshes its profile's page)."""
+    its related reports (so adding a scenario to the matrix refreshes its profile's page), and the
+    publisher and base URL its citations and chart cards name."""
     if fmt != "html":
         return {}
-    return {"links_pdf": "pdf" in formats, "related": [list(r) for r in report.related] if report else []}
+    return {"links_pdf": "pdf" in formats, "related": [list(r) for r in report.related] if report else [],
+            # the citations, embed snippets and social tags name the publisher and the address
+            "site": list(report.site) if report else []}
 
 
 def read_entry(project: Project, stem: str) -> dict[str, Any] | None:
@@ -227,6 +230,12 @@ def decide(report: Report, formats: tuple[str, ...], inputs: BuildInputs, *, for
         elif not file_unchanged(project.output(report.stem, fmt), record, inputs.hasher):
             todo.append(fmt)
             missing_reason = missing_reason or f"{report.stem}.{fmt} missing or changed on disk"
+        else:
+            changed = next((name for name, extra in sorted((record.get("files") or {}).items())
+                            if not file_unchanged(project.reports / name, {"file": name, **extra}, inputs.hasher)), None)
+            if changed:
+                todo.append(fmt)
+                missing_reason = missing_reason or f"{changed} missing or changed on disk"
     if not todo:
         return Decision(action="skip", reason="up to date", **base)
     if file_unchanged(project.executed(report.stem), entry.get("executed"), inputs.hasher):

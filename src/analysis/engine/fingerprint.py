@@ -44,11 +44,12 @@ OUTPUT_PACKAGES = (
     "tinycss2",
     "cssselect2",
     "fonttools",
+    "pillow",  # chart-card PNG previews
 )
 
 #: Files of ``analysis/engine`` that shape report content. The rest of the engine (CLI, runner,
 #: cache bookkeeping) can change without invalidating every report.
-BUILD_OUTPUT_FILES = ("execute.py", "vega.py", "html.py", "pdf.py", "worker.py")
+BUILD_OUTPUT_FILES = ("execute.py", "vega.py", "html.py", "pdf.py", "worker.py", "cards.py", "site.py")
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -20,9 +20,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from analysis.engine.vega import Chart, prepare, replace_charts, to_csv
+from analysis.engine.vega import Chart, prepare, replace_charts, svg_of, to_csv
 
 TEMPLATES = Path(__file__).parent / "templates"
+#: Where the template leaves room for the social-card tags (they need the rendered key findings).
+SOCIAL_MARK = "<!--econsec-social-->"
 
 EMBED_JS = """\
 (function () {
@@ -154,8 +156,9 @@ def stylesheet(*names: str) -> str:
     return "\n".join((TEMPLATES / "static" / name).read_text(encoding="utf-8") for name in names)
 
 
-def chart_html(chart: Chart) -> str:
-    """The HTML markup of one chart (drawn by the page's embed script)."""
+def chart_html(chart: Chart, card: str | None = None) -> str:
+    """The HTML markup of one chart (drawn by the page's embed script); ``card``: the path of its
+    card (:mod:`analysis.engine.cards`), linked as "Embed or cite this chart"."""
     description = html.escape(chart.description, quote=True)
     links = []
     tables = [table for table in chart.tables if table.rows]
@@ -167,6 +170,8 @@ def chart_html(chart: Chart) -> str:
             f'<a class="econsec-csv" download="{html.escape(name)}.csv" '
             f'href="data:text/csv;charset=utf-8;base64,{payload}">{label}</a>'
         )
+    if card:
+        links.append(f'<a class="econsec-card-link" href="{html.escape(card, quote=True)}">Embed or cite this chart</a>')
     tools = f'<figcaption class="econsec-chart-data">{" · ".join(links)}</figcaption>\n' if links else ""
     return (
         f'<figure class="econsec-chart" id="{chart.id}">\n'
@@ -194,8 +199,31 @@ class HtmlConverter:
 
     def convert(self, nb: Any, page: dict[str, Any]) -> tuple[bytes, int]:
         """``(html bytes, number of charts)`` for an executed notebook and the page's metadata."""
+        data, count, _ = self.convert_site(nb, page)
+        return data, count
+
+    def convert_site(self, nb: Any, page: dict[str, Any], deps: list[str] | None = None) -> tuple[bytes, int, dict[str, bytes]]:
+        """``(html bytes, number of charts, chart cards)``. With ``page["site"]`` (what a build
+        passes: publisher, date, data hashes, base URL) the page gets social-card tags, a "cite
+        this report" block and a link under each chart to its card, and ``files`` holds the cards,
+        their PNG previews and the shared bundle (paths relative to ``reports/``); without it,
+        the page alone. ``deps``: the data resources the report read (``None``: all)."""
+        from analysis.engine import cards
+
         prepared, charts = prepare(nb)
-        replace_charts(prepared, charts, chart_html)
+        site = page.get("site")
+        stem = page.get("stem", "")
+        files: dict[str, bytes] = {}
+        if site:
+            replace_charts(prepared, charts, lambda chart: chart_html(chart, cards.card_path(stem, chart.number)))
+        else:
+            replace_charts(prepared, charts, chart_html)
+        cite_html = ""
+        if site:
+            from analysis.engine.site import cite_block
+
+            cite, sources = cards.report_citation(page, deps)
+            cite_html = cite_block(cite, sources, summary="Cite this report", download=f"{stem}.csl.json")
         resources = {
             "econsec": {
                 **page,
@@ -203,7 +231,21 @@ class HtmlConverter:
                 "css": stylesheet("common.css", "screen.css"),
                 "vega_bundle": vega_bundle() if charts else "",
                 "embed_js": EMBED_JS,
+                "cite_html": cite_html,
             }
         }
         body, _ = self.exporter.from_notebook_node(prepared, resources=resources)
-        return body.encode("utf-8"), len(charts)
+        social = ""
+        if site:
+            from analysis.engine.site import headline_text
+
+            social = cards.social_meta(page, headline_text(body), cards.card_path(stem, 1, "png") if charts else None)
+            css = stylesheet("common.css", "screen.css")
+            for chart in charts:
+                svg = svg_of(chart)
+                files[cards.card_path(stem, chart.number)] = cards.card_html(chart, page, deps, svg, css, EMBED_JS).encode("utf-8")
+                files[cards.card_path(stem, chart.number, "png")] = cards.png_of(svg)
+            if charts:
+                files[f"{cards.FOLDER}/{cards.BUNDLE}"] = cards.bundle_file(vega_bundle())
+        body = body.replace(SOCIAL_MARK, social, 1)
+        return body.encode("utf-8"), len(charts), files

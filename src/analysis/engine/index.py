@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import json
-from urllib.parse import quote
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from analysis.engine.cache import Project, read_entry
 from analysis.engine.files import atomic_write_text
 from analysis.engine.html import stylesheet
 from analysis.engine.publications import Report
-from analysis.engine.site import citation, headline, search_entries, vintage
+from analysis.engine.site import citation, cite_block, headline, search_entries, vintage
 
 #: The front page's search: plain JavaScript over the inlined index (every h2 section of every
 #: report), so it works from the published folder opened as files — no server, no library, no
@@ -69,13 +68,8 @@ SEARCH_JS = r"""
 
 def _cite_block(report: Report, entry: dict | None, sources: list[str], heading: str, epoch: int) -> str:
     cite = citation(report, entry, sources, publisher=heading, epoch=epoch)
-    csl = "data:application/vnd.citationstyles.csl+json;charset=utf-8," + quote(cite["csl"])
-    return (
-        f'<details class="econsec-cite"><summary>Data ({len(sources)} published sources) and how to cite</summary>'
-        + (f'<p class="econsec-muted">{html.escape("; ".join(sources))}</p>' if sources else "")
-        + f'<pre>{html.escape(cite["bibtex"])}</pre>'
-        f'<a download="{html.escape(report.stem)}.csl.json" href="{html.escape(csl)}">CSL-JSON</a></details>'
-    )
+    return cite_block(cite, sources, summary=f"Data ({len(sources)} published sources) and how to cite",
+                      download=f"{report.stem}.csl.json")
 
 
 def render(project: Project, reports: list[Report], epoch: int, heading: str) -> str:

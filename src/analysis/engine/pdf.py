@@ -17,7 +17,7 @@ import html
 import re
 from typing import Any
 
-from analysis.engine.vega import Chart, field_formats, field_titles, format_as_shown, prepare, print_columns, replace_charts
+from analysis.engine.vega import Chart, field_formats, svg_of, field_titles, format_as_shown, prepare, print_columns, replace_charts
 from analysis.engine.html import TEMPLATES, stylesheet
 
 #: Rows of a chart's data printed in the appendix (the CSV in the HTML has them all).
@@ -25,19 +25,6 @@ APPENDIX_ROWS = 25
 #: Tables with at most this many rows are kept on one page; longer ones flow across pages.
 KEEP_TABLE_ROWS = 20
 _TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)
-_SCHEMA_VERSION = re.compile(r"/v(\d+)\.(\d+)")
-
-
-def svg_of(chart: Chart) -> str:
-    import vl_convert
-
-    version = None
-    match = _SCHEMA_VERSION.search(str(chart.spec.get("$schema", "")))
-    if match:
-        candidate = f"{match[1]}.{match[2]}"
-        if candidate in vl_convert.get_vegalite_versions():
-            version = candidate
-    return vl_convert.vegalite_to_svg(chart.spec, vl_version=version) if version else vl_convert.vegalite_to_svg(chart.spec)
 
 
 def chart_print_html(chart: Chart) -> str:

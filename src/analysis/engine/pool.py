@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
+import sys
 import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -48,9 +49,11 @@ class LocalPool:
 
     def __init__(self, size: int, prestart: KernelSettings | None) -> None:
         # fork is fastest and safe while the caller runs no other thread (the CLI); otherwise
-        # forkserver starts workers from a clean single-threaded process.
+        # forkserver starts workers from a clean single-threaded process. vl-convert's runtime
+        # runs native threads Python does not count: a child forked after the caller used it
+        # hangs in its first conversion (the CLI never loads it; a test process may).
         methods = multiprocessing.get_all_start_methods()
-        if "fork" in methods and threading.active_count() == 1:
+        if "fork" in methods and threading.active_count() == 1 and "vl_convert" not in sys.modules:
             self.context = multiprocessing.get_context("fork")
         elif "forkserver" in methods:
             self.context = multiprocessing.get_context("forkserver")

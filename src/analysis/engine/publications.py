@@ -25,7 +25,7 @@ from analysis.paths import slug
 MATRIX_FILE = "publications.toml"
 NOTEBOOK_KEYS = {"path", "title", "output", "group", "parameters", "description", "combinations", "linked_from_all"}
 PARAM_KEYS = {"type", "domain", "min", "max", "help"}
-PROJECT_KEYS = {"title", "domains", "sections"}
+PROJECT_KEYS = {"title", "domains", "sections", "base_url"}
 #: Title of reports/index.html when ``[project] title`` is not given.
 DEFAULT_TITLE = "Reports"
 RESERVED_STEMS = {"index"}
@@ -68,6 +68,8 @@ class Report:
     #: (href, title) of the pages this report links to: reports on the same subject and sections
     #: of other reports about it (:func:`related_reports`)
     related: tuple[tuple[str, str], ...] = ()
+    #: (publisher, base URL) the page cites and links with: ``[project] title`` and ``base_url``
+    site: tuple[str, str] = ("", "")
 
     @property
     def group(self) -> str:
@@ -149,6 +151,9 @@ class Matrix:
     #: ``[project] sections``: the domain function listing report sections about a subject
     #: (see :func:`related_reports`)
     sections: str | None = None
+    #: ``[project] base_url``: the address the reports folder is published at ("" — relative
+    #: links only); makes embed snippets, citations and social-card images absolute
+    base_url: str = ""
 
     def notebook(self, name: str) -> NotebookSpec:
         """A notebook by id or by path (``notebooks/x.ipynb``)."""
@@ -322,7 +327,7 @@ def load_matrix(root: Path) -> Matrix:
         for index, given in enumerate(param_sets, start=1):
             sets.append((nb_id, dict(given), f"{MATRIX_FILE} [[publications]] #{number} set {index}"))
     return Matrix(root=root, notebooks=notebooks, sets=sets, title=project.get("title", DEFAULT_TITLE), domains=domains_module,
-                  sections=sections)
+                  sections=sections, base_url=project.get("base_url", ""))
 
 
 def make_report(spec: NotebookSpec, params: dict[str, Any], origin: str) -> Report:

@@ -34,7 +34,7 @@ from analysis.engine.files import atomic_write_bytes, remove_stale_temporaries
 from analysis.engine.index import write_index
 from analysis.engine.site import write_feed
 from analysis.engine.lock import BuildLock
-from analysis.engine.plan import check_data_integrity, check_formats, kernel_settings, load_reports, page_metadata
+from analysis.engine.plan import check_data_integrity, check_formats, kernel_settings, load_reports, page_metadata, site_context
 from analysis.engine.pool import LocalPool
 from analysis.engine.progress import Progress
 from analysis.engine.publications import load_matrix
@@ -161,12 +161,16 @@ def _commit_success(project: Project, inputs: BuildInputs, decision: Decision, r
         deps = entry["deps"]
     for fmt, data in sorted(result.outputs.items()):
         path = project.output(report.stem, fmt)
+        previous = (outputs.get(fmt) or {}).get("files") or {}
+        extra = write_extra_files(project, result.files.get(fmt) or {}, previous)
         atomic_write_bytes(path, data)
         outputs[fmt] = {
             **file_record(path, fingerprint.sha256_bytes(data)),
             "key": output_key(exec_key_, deps, fmt, page_options(fmt, formats, report)),
             "charts": result.charts.get(fmt, 0),
         }
+        if extra:
+            outputs[fmt]["files"] = extra
         outcome.outputs.append(str(path.relative_to(project.root)))
     entry.update(status="ok", outputs=outputs, seconds=round(result.timings.get("total", 0.0), 3),
                  timings={k: round(v, 3) for k, v in sorted(result.timings.items())}, worker=result.worker)
@@ -175,6 +179,28 @@ def _commit_success(project: Project, inputs: BuildInputs, decision: Decision, r
     (project.failed / f"{report.stem}.ipynb").unlink(missing_ok=True)
     outcome.status = "built" if result.mode == "execute" else "converted"
     return outcome
+
+
+def write_extra_files(project: Project, files: dict[str, bytes], previous: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Write an output's extra files (chart cards and previews, paths under ``reports/``)
+    atomically and return their records; remove the ones the previous build of that output
+    wrote and this one does not (a chart the report lost). A file several reports share (the
+    cards' Vega bundle) is rewritten only when its bytes change, and never removed here."""
+    from analysis.engine.cards import BUNDLE
+
+    records = {}
+    for name, data in sorted(files.items()):
+        path = project.reports / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        digest = fingerprint.sha256_bytes(data)
+        shared = path.name == BUNDLE
+        if not (shared and path.is_file() and fingerprint.sha256_bytes(path.read_bytes()) == digest):
+            atomic_write_bytes(path, data)
+        records[name] = {k: v for k, v in file_record(path, digest).items() if k != "file"}
+    for name in sorted(set(previous) - set(files)):
+        if Path(name).name != BUNDLE:
+            (project.reports / name).unlink(missing_ok=True)
+    return records
 
 
 # ----------------------------------------------------------------------------- the build
@@ -245,6 +271,7 @@ def run_jobs(project: Project, inputs: BuildInputs, todo: list[Decision], format
 def _jobs(project: Project, inputs: BuildInputs, todo: list[Decision], formats: tuple[str, ...],
           settings: KernelSettings) -> tuple[list[Job], dict[str, tuple[Decision, Job]]]:
     """One job per decision, in order, and each job with its decision by report stem."""
+    site = site_context(project, inputs)
     jobs = []
     by_stem: dict[str, tuple[Decision, Job]] = {}
     for decision in todo:
@@ -256,7 +283,8 @@ def _jobs(project: Project, inputs: BuildInputs, todo: list[Decision], formats: 
             formats=decision.formats,
             mode=decision.action,
             kernel=settings,
-            page=page_metadata(report, inputs, formats),
+            page=page_metadata(report, inputs, formats, site,
+                               list((decision.entry or {}).get("deps") or {}) if decision.action == "convert" else None),
             base_url=str(project.reports),
             executed=str(project.executed(report.stem)) if decision.action == "convert" else None,
             cache_dir=str(project.cache),

@@ -9,7 +9,8 @@ those resources' sources). Nothing here knows minerals.
   Summaries 2025; …"), from the resources it read;
 * :func:`data_hash` — one sha256 over the (resource, content hash) pairs the report read, so a
   citation pins the exact data;
-* :func:`citation` — CSL-JSON and BibTeX for a report;
+* :func:`citation` — CSL-JSON and BibTeX for a report or one of its charts; :func:`cite_block`
+  the "how to cite" block the front page, report footers and chart cards share;
 * :func:`write_feed` — ``reports/feed.xml``, an Atom feed with one entry per built report whose
   ``updated`` moves only when the report's HTML changes (kept in ``_cache/feed-state.json``).
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime, timezone
+from html import escape as html_escape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -61,9 +63,7 @@ def headline(html_path: Path) -> str:
         page = html_path.read_text(encoding="utf-8")
     except OSError:
         return ""
-    parser = _FirstFinding()
-    parser.feed(page)
-    return " ".join("".join(parser.text).split())
+    return headline_text(page)
 
 
 def _resources(project: Project) -> dict[str, dict[str, Any]]:
@@ -77,6 +77,12 @@ def _resources(project: Project) -> dict[str, dict[str, Any]]:
 def _deps(entry: dict[str, Any] | None) -> dict[str, str]:
     deps = (entry or {}).get("deps") or {}
     return {name: (record or {}).get("actual") or (record or {}).get("recorded") or "" for name, record in deps.items()}
+
+
+def resource_titles(project: Project) -> dict[str, list[str]]:
+    """Resource name → the titles of its sources (whitespace collapsed)."""
+    return {name: [" ".join(str(s["title"]).split()) for s in entry.get("sources", []) if s.get("title")]
+            for name, entry in _resources(project).items()}
 
 
 def vintage(project: Project, entry: dict[str, Any] | None) -> list[str]:
@@ -96,32 +102,76 @@ def data_hash(entry: dict[str, Any] | None) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def citation(report: Report, entry: dict[str, Any] | None, sources: list[str], *, publisher: str, epoch: int) -> dict[str, str]:
-    """``{"csl": CSL-JSON text, "bibtex": BibTeX text}`` for one report."""
+def citation(report: Report, entry: dict[str, Any] | None, sources: list[str], *, publisher: str, epoch: int,
+             item: tuple[str, str, str] | None = None) -> dict[str, str]:
+    """``{"csl": CSL-JSON text, "bibtex": BibTeX text}`` for one report — or, with ``item`` =
+    ``(id suffix, title, url)``, for one part of it (a chart card: CSL type ``figure``, BibTeX
+    ``@misc``, ``container-title`` the report). The data note (sources, data hash) is the report's."""
     when = datetime.fromtimestamp(epoch, tz=timezone.utc)
     digest = data_hash(entry)
     note = f"Data: {'; '.join(sources)}. Data hash sha256:{digest[:16]}."
-    csl = {
-        "id": report.stem,
-        "type": "report",
-        "title": report.title,
+    key, title, url = (report.stem, report.title, f"{report.stem}.html") if item is None else (
+        f"{report.stem}-{item[0]}", item[1], item[2])
+    csl: dict[str, Any] = {
+        "id": key,
+        "type": "report" if item is None else "figure",
+        "title": title,
         "publisher": publisher,
         "issued": {"date-parts": [[when.year, when.month, when.day]]},
-        "URL": f"{report.stem}.html",
+        "URL": url,
         "note": note,
     }
-    bib_title = report.title.replace("{", "").replace("}", "")
+    if item is not None:
+        csl["container-title"] = report.title
+    clean = lambda text: text.replace("{", "").replace("}", "")  # noqa: E731 — BibTeX braces
+    if item is None:
+        head, where = f"@techreport{{econsec-{key},\n", f"  institution = {{{publisher}}},\n"
+    else:
+        head = f"@misc{{econsec-{key},\n"
+        where = f"  howpublished = {{Chart in: {clean(report.title)}}},\n  publisher = {{{publisher}}},\n"
     bibtex = (
-        f"@techreport{{econsec-{report.stem},\n"
-        f"  title = {{{bib_title}}},\n"
-        f"  institution = {{{publisher}}},\n"
-        f"  year = {{{when.year}}},\n"
+        head
+        + f"  title = {{{clean(title)}}},\n"
+        + where
+        + f"  year = {{{when.year}}},\n"
         f"  month = {{{when.month}}},\n"
-        f"  url = {{{report.stem}.html}},\n"
+        f"  url = {{{url}}},\n"
         f"  note = {{{note}}}\n"
         f"}}"
     )
     return {"csl": json.dumps([csl], indent=1, ensure_ascii=False), "bibtex": bibtex}
+
+
+def cite_block(cite: dict[str, str], sources: list[str], *, summary: str, download: str) -> str:
+    """A ``<details>`` "how to cite" block: the data sources, the BibTeX and a CSL-JSON download
+    (``download`` names the file) — used by the front page, each report's footer and each chart card."""
+    from urllib.parse import quote
+
+    csl = "data:application/vnd.citationstyles.csl+json;charset=utf-8," + quote(cite["csl"])
+    return (
+        f'<details class="econsec-cite"><summary>{html_escape(summary)}</summary>'
+        + (f'<p class="econsec-muted">{html_escape("; ".join(sources))}</p>' if sources else "")
+        + f'<pre>{html_escape(cite["bibtex"])}</pre>'
+        f'<a download="{html_escape(download)}" href="{html_escape(csl)}">CSL-JSON</a></details>'
+    )
+
+
+def cite_entry(data: dict[str, str], deps: list[str] | None) -> dict[str, Any]:
+    """The part of a cache entry :func:`data_hash` reads, from a build's resource hashes
+    (``data``: name → sha256, kinds included) and the resources a report read (``None``: all).
+    A kind the package has none of counts with the empty member set's digest, as in the cache."""
+    from analysis.engine.fingerprint import KIND_PREFIX, digest as content_digest
+
+    names = list(data) if deps is None else deps
+    empty = content_digest([])
+    return {"deps": {name: {"actual": data.get(name) or (empty if name.startswith(KIND_PREFIX) else "")} for name in names}}
+
+
+def headline_text(page: str) -> str:
+    """The first key finding of a page's HTML text, as plain text ('' when it has none)."""
+    parser = _FirstFinding()
+    parser.feed(page)
+    return " ".join("".join(parser.text).split())
 
 
 def _iso(epoch: int) -> str:

@@ -75,6 +75,34 @@ class Chart:
         return text.replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
+_SCHEMA_VERSION = re.compile(r"/v(\d+)\.(\d+)")
+#: SVGs of the charts converted lately (spec digest → SVG): a job building HTML (PNG previews)
+#: and PDF converts each chart once.
+_SVG_MEMO: dict[str, str] = {}
+
+
+def svg_of(chart: Chart) -> str:
+    """The chart as SVG (vl-convert, the Vega-Lite version its ``$schema`` names when available)."""
+    import hashlib
+
+    import vl_convert
+
+    key = hashlib.sha256(chart.spec_json().encode("utf-8")).hexdigest()
+    if key in _SVG_MEMO:
+        return _SVG_MEMO[key]
+    version = None
+    match = _SCHEMA_VERSION.search(str(chart.spec.get("$schema", "")))
+    if match:
+        candidate = f"{match[1]}.{match[2]}"
+        if candidate in vl_convert.get_vegalite_versions():
+            version = candidate
+    svg = vl_convert.vegalite_to_svg(chart.spec, vl_version=version) if version else vl_convert.vegalite_to_svg(chart.spec)
+    if len(_SVG_MEMO) >= 64:
+        _SVG_MEMO.clear()
+    _SVG_MEMO[key] = svg
+    return svg
+
+
 def chart_mime(data: dict[str, Any]) -> str | None:
     return next((key for key in sorted(data) if VEGALITE_MIME.match(key)), None)
 

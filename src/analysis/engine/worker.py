@@ -44,6 +44,9 @@ class JobResult:
     executed: bytes | None = None
     deps: list[str] | None = None
     charts: dict[str, int] = field(default_factory=dict)
+    #: files that belong to an output format besides its main file: fmt → {path under reports/: bytes}
+    #: (the HTML's chart cards, their PNG previews and the shared Vega bundle)
+    files: dict[str, dict[str, bytes]] = field(default_factory=dict)
     failure: dict[str, Any] | None = None  # cell, ename, evalue, traceback, summary
     timings: dict[str, float] = field(default_factory=dict)
     worker: str = ""
@@ -135,7 +138,9 @@ def run_job(job: Job, *, prestart_next: bool = True, state: WorkerState | None =
             t0 = time.perf_counter()
             try:
                 if fmt == "html":
-                    data, count = state.html(job.cache_dir).convert(nb, job.page)
+                    deps = result.deps if job.mode == "execute" else (job.page.get("site") or {}).get("deps")
+                    data, count, files = state.html(job.cache_dir).convert_site(nb, job.page, deps)
+                    result.files[fmt] = files
                 elif fmt == "pdf":
                     data, count = state.pdf().convert(nb, job.page, job.base_url)
                 else:
