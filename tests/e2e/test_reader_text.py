@@ -42,6 +42,8 @@ def test_the_prose_check_catches_each_slip():
     assert prose_problems("Run econsec data diff to see data/history/.") != []
     assert prose_problems("The residual counts towards HHI_WGI with t_c = 1 and value_t.") != []
     assert prose_problems("China supplied 69% of world mine production in 2024 (1 country, 1 t).") == []
+    assert prose_problems("Japan: #3 (6%)") != [] and prose_problems("0.7% of the world, rank 7") != []
+    assert prose_problems("Japan: third-largest (6%); India: rank among refiners") == []
 
 
 def test_the_chart_check_needs_year_and_unit():

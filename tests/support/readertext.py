@@ -89,6 +89,7 @@ _JARGON = [
     (re.compile(r"\b[a-z]+_[a-z0-9_]+\b"), "code name"),
     (re.compile(r"\bHHI_\w+|\bt_c\b"), "formula code name"),
     (re.compile(r"\b(?:data package|datapackage)\b", re.IGNORECASE), "build term"),
+    (re.compile(r"(?<![\w&])#\d+\b|\brank \d+\b"), "rank as a number (use analysis.text.fmt_rank_share / fmt_ordinal)"),
 ]
 _GRAMMAR = [
     (re.compile(r"\bas (?:more |less )?\w+ than\b"), "'as … than'"),

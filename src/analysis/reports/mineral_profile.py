@@ -28,7 +28,7 @@ from analysis.reports.country_sections import MirrorSection, mirror_section
 from analysis.reports.sections import StageSection, TrendSection, stage_section, trend_section
 from analysis.data.countries import display_name
 from analysis.text import (
-    count_noun, fmt_hhi, fmt_hhi_range, fmt_ordinal, fmt_share, fmt_tonnes, fmt_usd, fmt_years, hhi_band, join_names,
+    count_noun, fmt_hhi, fmt_hhi_range, fmt_ordinal, fmt_rank_share, fmt_share, fmt_tonnes, fmt_usd, fmt_years, hhi_band, join_names,
 )
 from analysis.vocabulary import FOCUS, HHI_HIGHLY_CONCENTRATED
 
@@ -373,9 +373,9 @@ def _usgs_stages(supply: pd.DataFrame, mineral: str, year: int, iea: bool) -> tu
             "China": comparison["china_share"].map(lambda v: fmt_share(v) if v == v else "not listed"),
             "Top 3": comparison["top3_share"].map(fmt_share),
             "HHI (0–10,000)": hhi_labels(comparison),
-            "Japan": [f"{fmt_ordinal(r)} ({fmt_share(v)})" if ok else "not listed"
+            "Japan": [fmt_rank_share(r, v) if ok else "not listed"
                       for r, v, ok in zip(comparison["japan_rank"], comparison["japan_share"], comparison["japan_listed"])],
-            "India": [f"{fmt_ordinal(r)} ({fmt_share(v)})" if ok else "not listed"
+            "India": [fmt_rank_share(r, v) if ok else "not listed"
                       for r, v, ok in zip(comparison["india_rank"], comparison["india_share"], comparison["india_listed"])],
         })
     elif stages_present == {"refining"} and not iea:
@@ -583,7 +583,7 @@ def _reach_80(c: Concentration) -> str:
 def _china_sentence(c: Concentration, label: str) -> str:
     if c.is_listed("CHN"):
         rank = int(c.shares.loc[c.shares["iso3"] == "CHN", "rank"].iloc[0])
-        return f"China's share of world {label} was {fmt_share(c.share_of('CHN'))} (rank {rank})."
+        return f"China's share of world {label} was {fmt_share(c.share_of('CHN'))}; it was the {fmt_ordinal(rank)} producer."
     return (
         f"USGS does not list China separately for {label}; any Chinese output is within the "
         f"{fmt_share(c.residual_share)} not attributed to named countries."
@@ -622,7 +622,7 @@ def _country_sentence(production: Concentration, reserves: Concentration | None,
         text = f"USGS records no {label} for {name}"
     elif value > 0:
         rank = int(production.shares.loc[production.shares["iso3"] == iso3, "rank"].iloc[0])
-        text = f"{name} produced {fmt_tonnes(value)} ({fmt_share(production.share_of(iso3))} of the world, rank {rank})"
+        text = f"{name} produced {fmt_tonnes(value)} ({fmt_share(production.share_of(iso3))} of the world, the {fmt_ordinal(rank)} producer)"
     else:
         text = f"USGS records no {label} for {name}"
     if reserves is not None:
