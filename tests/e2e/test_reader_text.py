@@ -123,3 +123,30 @@ def test_the_figure_check_catches_a_contradiction():
     fixed = text.replace("98% of world", "99% of world")
     assert contradictions(figures_in_text(fixed, [table])) == []
     assert contradictions(figures_in_text(fixed.replace("99% of world", "99.4% of world"), [table])) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# one colour, one meaning (tests.support.readertext.colour_meaning_problems)
+
+from tests.support.readertext import colour_meaning_problems  # noqa: E402
+
+
+def test_each_colour_has_one_meaning_within_a_report(checked_reports, report_stem, known_bug):
+    known_bug("colours", report_stem)
+    specs = chart_specs(checked_reports / f"{report_stem}.html")
+    assert colour_meaning_problems(specs) == []
+
+
+def test_the_colour_check_sees_a_colour_with_two_meanings():
+    # SYNTHETIC specs: green is "Top 3" in one chart and "MSP partners" in another
+    top = {"title": "a", "encoding": {"color": {"field": "m", "scale": {"domain": ["China", "Top 3"], "range": ["#D55E00", "#009E73"]}}}}
+    bloc = {"title": "b", "layer": [{"encoding": {"color": {"field": "b", "scale": {"domain": ["MSP partners"], "range": ["#009E73"]}}}}]}
+    assert colour_meaning_problems([top, bloc]) == ["#009E73 means ['msp', 'top 3']"]
+    # "China's share" and "China" are one entity; one entity in two colours is caught too
+    same = {"encoding": {"color": {"field": "m", "scale": {"domain": ["China's share", "Top-3 share"], "range": ["#D55E00", "#332288"]}}}}
+    assert colour_meaning_problems([top | {"encoding": {"color": {"field": "m", "scale": {"domain": ["China"], "range": ["#D55E00"]}}}}, same]) == []
+    assert colour_meaning_problems([top, same]) == ["'top 3' drawn in ['#009E73', '#332288']"]
+    assert colour_meaning_problems([{"encoding": {"color": {"field": "p", "scale": {"range": ["#0072B2"]}}}}]) != []
+    # a risk band in nearly China's vermillion is caught although the hex codes differ
+    band = {"encoding": {"color": {"field": "b", "scale": {"domain": ["2–4"], "range": ["#d5541b"]}}}}
+    assert any("look alike" in p for p in colour_meaning_problems([top, band]))
