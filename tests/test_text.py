@@ -38,3 +38,11 @@ def test_fmt_ordinal_words_and_suffixes():
     assert [fmt_ordinal(n) for n in (1, 2, 3, 10)] == ["largest", "second-largest", "third-largest", "tenth-largest"]
     assert [fmt_ordinal(n) for n in (11, 12, 13, 21, 22, 23, 101)] == [
         "11th-largest", "12th-largest", "13th-largest", "21st-largest", "22nd-largest", "23rd-largest", "101st-largest"]
+
+
+def test_fmt_rank_share_is_ordinal_words_then_the_share():
+    from analysis.text import fmt_rank_share
+
+    assert fmt_rank_share(3, 0.062) == "third-largest (6%)"
+    assert fmt_rank_share(7.0, 0.0074) == "seventh-largest (0.7%)"
+    assert fmt_rank_share(1, 0.69) == "largest (69%)"

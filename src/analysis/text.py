@@ -186,3 +186,10 @@ def fmt_ordinal(n: int) -> str:
         return f"{words[n]}largest"
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}-largest"
+
+
+def fmt_rank_share(rank: float, share: float) -> str:
+    """A country's position in a ranking, the one wording every report uses: rank 3, share 0.062
+    → "third-largest (6%)" (ordinal words by :func:`fmt_ordinal`, the share by :func:`fmt_share`),
+    never "#3"."""
+    return f"{fmt_ordinal(int(rank))} ({fmt_share(share)})"

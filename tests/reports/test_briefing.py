@@ -8,7 +8,7 @@ from analysis.data import load_quad_imports
 from analysis.data.minerals import PRIORITY_MINERALS
 from analysis.indicators.concentration import concentration
 from analysis.reports.briefing import briefing
-from analysis.text import fmt_share
+from analysis.text import fmt_ordinal, fmt_share
 from tests.support.notebooks import assert_publishable, charts, execute, html_text
 
 
@@ -148,7 +148,7 @@ def test_japan_rank_as_graphite_and_copper_refiner_recomputed_from_the_iea_workb
     for mineral, header in (("Graphite", "Graphite - Battery grade"), ("Copper", "Copper - Refining")):
         countries, total = _iea_shares(_iea_block(raw_dir, header, 2023))
         ranked = sorted(countries, key=countries.get, reverse=True)
-        assert refiners.loc[mineral, "Japan: rank (share)"] == f"#{ranked.index('Japan') + 1} ({fmt_share(countries['Japan'] / total)})"
+        assert refiners.loc[mineral, "Japan: rank (share)"] == f"{fmt_ordinal(ranked.index('Japan') + 1)} ({fmt_share(countries['Japan'] / total)})"
     assert refiners.loc["Lithium", "Japan: rank (share)"] == "not listed by the IEA"
 
 

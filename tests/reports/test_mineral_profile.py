@@ -173,3 +173,14 @@ def test_bloc_before_it_was_formed_is_not_a_missing_share(usgs):
     assert table.loc[2021, "MSP"] == "not yet formed"  # launched in 2022; its one undated member does not make it exist
     assert table.loc[2022, "MSP"] == fmt_share(trend.loc[2022, "share_MSP"])
     assert table.loc[2021, "Quad"] == fmt_share(trend.loc[2021, "share_Quad"])  # Quad members are undated throughout
+
+
+def test_cobalt_bloc_chart_is_replaced_by_its_figures_when_near_empty(usgs, raw_dir, rare_earths):
+    cobalt = mineral_profile("Cobalt", 2024, usgs)
+    # near empty: China is not listed, India and Japan have nothing, the blocs hold a few per cent of output
+    assert not cobalt.show_blocs and rare_earths.show_blocs
+    world = raw_value(raw_dir, "Cobalt", "World total (rounded)")
+    quad = sum(raw_value(raw_dir, "Cobalt", c) for c in ("Australia", "United States"))  # the Quad's members USGS lists
+    assert f"the Quad's members hold {fmt_share(quad / world)} of world mine production" in cobalt.blocs_note
+    assert "USGS lists no mine production or reserves for India and Japan" in cobalt.blocs_note
+    assert "A chart would show only two bars" in cobalt.blocs_note

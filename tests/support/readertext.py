@@ -11,6 +11,7 @@ under a point size.
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import re
 import subprocess
@@ -89,6 +90,7 @@ _JARGON = [
     (re.compile(r"\b[a-z]+_[a-z0-9_]+\b"), "code name"),
     (re.compile(r"\bHHI_\w+|\bt_c\b"), "formula code name"),
     (re.compile(r"\b(?:data package|datapackage)\b", re.IGNORECASE), "build term"),
+    (re.compile(r"(?<![\w&])#\d+\b|\brank \d+\b"), "rank as a number (use analysis.text.fmt_rank_share / fmt_ordinal)"),
 ]
 _GRAMMAR = [
     (re.compile(r"\bas (?:more |less )?\w+ than\b"), "'as … than'"),
@@ -165,3 +167,83 @@ def small_pdf_words(pdf: Path, minimum_pt: float = 6.0) -> list[tuple[int, float
             if size < minimum_pt:
                 small.append((number, round(size, 1), word))
     return small
+
+
+def colour_mappings(spec: dict) -> list[tuple[str, str]]:
+    """(colour, label) for every nominal colour scale in a Vega-Lite spec (``color``, ``fill`` and
+    ``stroke`` encodings with a ``domain`` and a ``range`` list); a colour encoding with a range
+    but no domain gives ``(colour, "<no domain>")``, since which label gets which colour then
+    depends on the data order."""
+    found: list[tuple[str, str]] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for channel in ("color", "fill", "stroke"):
+                enc = (node.get("encoding") or {}).get(channel)
+                scale = enc.get("scale") if isinstance(enc, dict) else None
+                if isinstance(scale, dict) and isinstance(scale.get("range"), list):
+                    if isinstance(scale.get("domain"), list):
+                        found.extend((str(c).upper(), str(d)) for d, c in zip(scale["domain"], scale["range"]))
+                    else:
+                        found.extend((str(c).upper(), "<no domain>") for c in scale["range"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    return found
+
+
+def entity_label(label: str) -> str:
+    """The entity a legend label names: "China's share" and "China" are one; "Top 3 producers",
+    "Top-3 share" and "Top 3" are one; "MSP partners" and "MSP"; "Other producers" and "Other
+    exporters" and "Another country" (named countries other than China, India and Japan);
+    "From China" and "China"; "From the rest of the world" and "Rest of world"."""
+    text = label.strip().lower().replace("-", " ")
+    text = re.sub(r"('s)? share$", "", text).strip()
+    text = re.sub(r"^from (the )?", "", text).replace("rest of the world", "rest of world")
+    text = re.sub(r"^another ", "other ", text)
+    return re.sub(r" (producers?|exporters?|partners|country|countries)$", "", text)
+
+
+def _hex(colour: str) -> bool:
+    return bool(re.fullmatch(r"#[0-9A-F]{6}", colour))
+
+
+def _lab(colour: str) -> tuple[float, float, float]:
+    """sRGB hex → CIE L*a*b* (D65)."""
+    rgb = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = [((c + 0.055) / 1.055) ** 2.4 if c > 0.04045 else c / 12.92 for c in rgb]
+    x, y, z = ((0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * b,
+               (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883)
+    f = [v ** (1 / 3) if v > 0.008856 else 7.787 * v + 16 / 116 for v in (x, y, z)]
+    return 116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])
+
+
+def _delta_e(a: str, b: str) -> float:
+    return sum((p - q) ** 2 for p, q in zip(_lab(a), _lab(b))) ** 0.5
+
+
+def colour_meaning_problems(specs: list[dict]) -> list[str]:
+    """Within one report: a colour given to two entities, or one entity drawn in two colours."""
+    by_colour: dict[str, set[str]] = {}
+    by_label: dict[str, set[str]] = {}
+    problems = []
+    for spec in specs:
+        title = spec_title(spec)
+        for colour, label in colour_mappings(spec):
+            if label == "<no domain>":
+                problems.append(f"colour scale without a domain in {title!r}")
+                continue
+            by_colour.setdefault(colour, set()).add(entity_label(label))
+            by_label.setdefault(entity_label(label), set()).add(colour)
+    problems += [f"{colour} means {sorted(labels)}" for colour, labels in by_colour.items() if len(labels) > 1]
+    # two meanings in colours a reader cannot tell apart (CIE76 ΔE below 15 is close to a same-colour match)
+    meaning = {c: labels for c, labels in by_colour.items() if len(labels) == 1 and _hex(c)}
+    for a, b in itertools.combinations(sorted(meaning), 2):
+        if meaning[a] != meaning[b] and _delta_e(a, b) < 15:
+            problems.append(f"{a} ({sorted(meaning[a])[0]}) and {b} ({sorted(meaning[b])[0]}) look alike (ΔE {_delta_e(a, b):.0f})")
+    problems += [f"{label!r} drawn in {sorted(colours)}" for label, colours in by_label.items() if len(colours) > 1]
+    return sorted(set(problems))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from analysis.charts.theme import COLOURS, publish
+from analysis.charts.theme import COLOURS, entity_range, publish
 
 #: bars shown per view (the largest producers; the CSV has every country)
 TOP_N = 12
@@ -30,8 +30,8 @@ def explorer_chart(shares: pd.DataFrame, summary: pd.DataFrame, *, mineral: str,
     pick_year = alt.param(name="year", value=int(year), bind=alt.binding_select(options=years, name="Year "))
     chosen = (alt.datum.mineral == pick_mineral) & (alt.datum.stage == pick_stage)
 
-    focus_scale = alt.Scale(domain=["China", "India", "Japan", "Other"],
-                            range=[COLOURS["china"], COLOURS["india"], COLOURS["japan"], COLOURS["other"]])
+    focus_scale = alt.Scale(domain=["China", "India", "Japan", "Other"],  # Other: named countries, not the residual
+                            range=[COLOURS["china"], COLOURS["india"], COLOURS["japan"], COLOURS["named_other"]])
     bars = (
         alt.Chart(shares)
         .transform_filter(chosen & (alt.datum.year == pick_year) & (alt.datum.rank <= TOP_N))
@@ -76,7 +76,7 @@ def explorer_chart(shares: pd.DataFrame, summary: pd.DataFrame, *, mineral: str,
             y=alt.Y("share:Q", title="Share of world output (0–100%)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
             color=alt.Color("who:N", title=None,
                             scale=alt.Scale(domain=list(measures.values()),
-                                            range=["#555555", COLOURS["partner"], COLOURS["china"], COLOURS["india"], COLOURS["japan"]])),
+                                            range=entity_range(list(measures.values())))),
             tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("who:N", title="Share of"),
                      alt.Tooltip("share:Q", title="Share of world", format=".1%"),
                      alt.Tooltip("leader:N", title="Largest producer")],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from analysis.charts.theme import COLOURS, PALETTE, publish
+from analysis.charts.theme import COLOURS, publish
 
 CATEGORY_ORDER = ["summit", "agreement", "dialogue", "framework", "project", "industry"]
 CATEGORY_LABELS = {
@@ -16,6 +16,11 @@ CATEGORY_LABELS = {
     "project": "Industry projects",
     "industry": "Market events and export controls",
 }
+#: One colour per category, none of the colours the report's other charts give India, Japan,
+#: "on both lists" or "member" (analysis.charts.theme.COLOURS)
+CATEGORY_COLOURS = {"summit": "#882255", "agreement": "#661100", "dialogue": "#332288", "framework": "#DDCC77",
+                    "project": "#56B4E9", "industry": "#CC79A7"}
+MEMBER_COLOUR = "#4D4D4D"  # dark grey: a filled membership cell
 
 
 #: Column names of the chart's data as readers see them (CSV download, print appendix).
@@ -88,7 +93,7 @@ def timeline_chart(events: pd.DataFrame, *, source: str, start: str | None = Non
         x=alt.X(f"{F['when']}:T", scale=x_scale, title="Year",
                 axis=alt.Axis(format="%Y", tickCount="year", orient="bottom", labelAngle=0, labelFontSize=TEXT_SIZE,
                               titleFontSize=TEXT_SIZE + 1, labelOverlap=True, grid=False)),
-        color=alt.Color(f"{F['lane']}:N", sort=lanes, scale=alt.Scale(domain=lanes, range=PALETTE[: len(lanes)]),
+        color=alt.Color(f"{F['lane']}:N", sort=lanes, scale=alt.Scale(domain=lanes, range=[CATEGORY_COLOURS[c] for c in CATEGORY_ORDER if CATEGORY_LABELS[c] in lanes]),
                         title="Category", legend=alt.Legend(columns=3, labelLimit=260, labelFontSize=TEXT_SIZE, titleFontSize=TEXT_SIZE + 1,
                                                             symbolStrokeColor="#000000", symbolStrokeWidth=0.6)),
         shape=alt.Shape(f"{F['source_kind']}:N", title="Event rests on",
@@ -145,7 +150,7 @@ def membership_chart(matrix: pd.DataFrame, *, as_of: str, source: str) -> alt.VC
         color=alt.Color(
             "status:N",
             title=None,
-            scale=alt.Scale(domain=["member", "not a member"], range=[COLOURS["partner"], "#eeeeee"]),
+            scale=alt.Scale(domain=["member", "not a member"], range=[MEMBER_COLOUR, "#eeeeee"]),
         ),
     )
     return publish(

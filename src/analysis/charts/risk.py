@@ -8,12 +8,13 @@ import pandas as pd
 from analysis.charts.theme import publish
 
 #: Fixed supply-risk bands (EU CRM scale; 1 = the EU threshold), lightest to darkest; each band includes its lower edge.
+#: ColorBrewer RdPu: no band can be read as China's vermillion or India's orange (analysis.charts.theme.COLOURS).
 RISK_BANDS: list[tuple[str, str]] = [
-    ("under 0.5", "#fdf0e1"),
-    ("0.5–1", "#fbd3a6"),
-    ("1–2", "#f3924a"),
-    ("2–4", "#d5541b"),
-    ("4 or more", "#8c2d04"),
+    ("under 0.5", "#feebe2"),
+    ("0.5–1", "#fbb4b9"),
+    ("1–2", "#f768a1"),
+    ("2–4", "#c51b8a"),
+    ("4 or more", "#7a0177"),
 ]
 
 

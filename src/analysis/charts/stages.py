@@ -10,12 +10,12 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from analysis.charts.theme import COLOURS, publish
+from analysis.charts.theme import COLOURS, entity_range, publish
 from analysis.text import fmt_share
 
 IEA_SOURCE_LINE = "Source: IEA (2024), Critical Minerals Data Explorer (CC BY 4.0; third-party re-saved copy of the May 2024 workbook)"
 MEASURES = [("china_share", "China"), ("top3_share", "Top 3"), ("japan_share", "Japan"), ("india_share", "India")]
-MEASURE_COLOURS = [COLOURS["china"], "#5B7083", COLOURS["japan"], COLOURS["india"]]
+MEASURE_COLOURS = entity_range([w for _, w in MEASURES])
 STAGE_LABELS = {"mining": "Mining", "refining": "Refining"}
 
 
@@ -94,8 +94,7 @@ def stage_outlook_chart(outlook: pd.DataFrame, *, stage: str = "refining", sourc
     if data.empty:
         raise ValueError(f"no {stage} rows with a share in the outlook")
     groups = list(dict.fromkeys(data["group"]))
-    palette = [COLOURS["china"], COLOURS["partner"], "#56B4E9", COLOURS["japan"], COLOURS["india"], "#CC79A7"]
-    colour = alt.Color("group:N", scale=alt.Scale(domain=groups, range=palette[: len(groups)]), legend=alt.Legend(title=None))
+    colour = alt.Color("group:N", scale=alt.Scale(domain=groups, range=entity_range(groups)), legend=alt.Legend(title=None))
     data["share_label"] = data["share"].map(fmt_share)
     tooltip = [
         alt.Tooltip("mineral:N", title="Mineral"),

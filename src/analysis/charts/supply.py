@@ -12,11 +12,11 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from analysis.charts.theme import COLOURS, publish
+from analysis.charts.theme import COLOURS, entity_range, publish
 from analysis.text import fmt_share, fmt_tonnes, join_names
 
 ROLE_DOMAIN = ["China", "India", "Japan", "Other producers", "Rest of world"]
-ROLE_RANGE = [COLOURS["china"], COLOURS["india"], COLOURS["japan"], "#5B7083", COLOURS["other"]]
+ROLE_RANGE = entity_range(ROLE_DOMAIN)
 ROLE_BY_ISO = {"CHN": "China", "IND": "India", "JPN": "Japan", "ROW": "Rest of world"}
 
 
@@ -144,8 +144,13 @@ def grouped_share_bars(data: pd.DataFrame, *, category: str, order: list[str], t
         x=alt.X("share:Q", title="Share of world total (0–100%)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
         tooltip=tooltip,
     )
+    # colour is the entity (China, India, a bloc: one colour per entity across the report);
+    # the measure is told by opacity — production solid, reserves light — and the legend
+    measures = list(dict.fromkeys(data["measure"]))
     bars = base.mark_bar().encode(
-        color=alt.Color("measure:N", title=None, scale=alt.Scale(range=[COLOURS["japan"], COLOURS["partner"]]))
+        color=alt.Color(f"{category}:N", scale=alt.Scale(domain=order, range=entity_range(order)), legend=None),
+        opacity=alt.Opacity("measure:N", title=None, scale=alt.Scale(domain=measures, range=[1.0, 0.4][: len(measures)]),
+                            legend=alt.Legend(symbolType="square", symbolFillColor="#555555", symbolStrokeWidth=0)),
     )
     labels = (
         base.mark_text(align="left", dx=4, color="#333333")
@@ -202,7 +207,7 @@ def supply_overview_chart(supply: pd.DataFrame, *, year: int, source: str) -> al
     long["measure"] = long["measure"].map(labels)
     order = supply.sort_values("top3_share", ascending=False)["mineral"].tolist()
     domain = ["Top 3 producers", "China", "MSP partners", "Quad"]
-    colours = ["#555555", COLOURS["china"], COLOURS["partner"], COLOURS["japan"]]
+    colours = entity_range(domain)
     long["label"] = long["share"].map(fmt_share)
     # each measure on its own sub-row of the mineral, so equal shares do not hide each other
     y = alt.Y("mineral:N", sort=order, title=None, axis=alt.Axis(labelFontWeight="bold"))

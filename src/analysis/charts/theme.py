@@ -29,15 +29,38 @@ import altair as alt
 
 #: Okabe & Ito (2008) palette, safe for the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
-#: Named colours used with meaning across reports.
+#: Named colours, each with one meaning in every report (tests/e2e/test_reader_text.py checks
+#: that no report maps one colour to two labels or one label to two colours).
 COLOURS = {
     "china": "#D55E00",  # vermillion: China, the concentration risk
     "india": "#E69F00",  # orange
     "japan": "#0072B2",  # blue
-    "partner": "#009E73",  # bluish green: partner blocs
+    "partner": "#009E73",  # bluish green: MSP partners (the partner bloc), minerals on both lists
+    "quad": "#56B4E9",  # sky blue: the Quad's members
+    "india_japan": "#CC79A7",  # reddish purple: India and Japan together
+    "top3": "#332288",  # indigo: the three largest producers together
+    "leader": "#8C6D31",  # brown: the largest producer, whoever it is
+    "named_other": "#5B7083",  # slate: named producers or exporters other than China, India, Japan
     "other": "#999999",  # grey: rest of world, residuals
     "highlight": "#CC79A7",
 }
+#: The colour of each label that names an entity or an aggregate, whatever the chart.
+ENTITY_COLOURS = {
+    "China": COLOURS["china"], "India": COLOURS["india"], "Japan": COLOURS["japan"],
+    "MSP": COLOURS["partner"], "MSP partners": COLOURS["partner"], "Quad": COLOURS["quad"],
+    "India–Japan": COLOURS["india_japan"], "Top 3": COLOURS["top3"], "Top 3 producers": COLOURS["top3"],
+    "Largest producer": COLOURS["leader"], "Other producers": COLOURS["named_other"],
+    "Other exporters": COLOURS["named_other"], "Rest of world": COLOURS["other"],
+}
+#: Individual producers other than China, India and Japan (trend lines): none of the colours above.
+PRODUCER_COLOURS = ["#882255", "#999933", "#000000", "#DDCC77", "#661100", "#6F4E7C", "#117733"]
+
+
+def entity_range(domain: list[str], others: list[str] | None = None) -> list[str]:
+    """Colours for a nominal ``domain``: :data:`ENTITY_COLOURS` where the label names an entity,
+    else the next of ``others`` (default :data:`PRODUCER_COLOURS`), in order."""
+    spare = iter(others or PRODUCER_COLOURS)
+    return [ENTITY_COLOURS.get(label) or next(spare) for label in domain]
 FONT = "Inter, 'Helvetica Neue', Helvetica, Arial, 'Noto Sans', 'DejaVu Sans', sans-serif"
 MIME_TYPE = f"application/vnd.vegalite.v{alt.SCHEMA_VERSION.lstrip('v').split('.')[0]}+json"
 WIDTH = 560

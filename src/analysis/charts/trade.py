@@ -13,13 +13,15 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from analysis.charts.theme import COLOURS, PALETTE, publish
+from analysis.charts.theme import COLOURS, ENTITY_COLOURS, publish
 from analysis.data.minerals import product_label
 from analysis.text import count_noun, fmt_share, fmt_usd, join_names, lower_first
 
 #: Second series colour beside China's (slate): "rest of the world", "by weight".
-SLATE = "#5B7083"
-BLOC_COLOURS = {"China": COLOURS["china"], "India–Japan": COLOURS["india"], "Quad": COLOURS["partner"], "MSP": PALETTE[4]}
+SLATE = COLOURS["named_other"]
+#: cells at or above the EU supply-risk threshold: a dark red no entity uses
+ABOVE_THRESHOLD = "#67000D"
+BLOC_COLOURS = {b: ENTITY_COLOURS[b] for b in ("China", "India–Japan", "Quad", "MSP")}
 
 
 
@@ -47,10 +49,11 @@ def china_share_chart(dependence: pd.DataFrame, *, country: str, source: str) ->
     base = alt.Chart().encode(
         x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=-45)),
         y=alt.Y("share:Q", title="China's share of imports (%)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("measure:N", title=None, scale=alt.Scale(domain=["By value (US dollars)", "By net weight (kg)"],
-                                                                  range=[COLOURS["china"], SLATE])),
+        # both lines are China's share, so both are China's colour; value and weight differ by dash
+        color=alt.value(COLOURS["china"]),
         strokeDash=alt.StrokeDash("measure:N", title=None, scale=alt.Scale(domain=["By value (US dollars)", "By net weight (kg)"],
-                                                                              range=[[1, 0], [5, 3]])),
+                                                                              range=[[1, 0], [5, 3]]),
+                                  legend=alt.Legend(symbolStrokeColor=COLOURS["china"])),
     )
     tooltip = [
         alt.Tooltip("label:N", title="Product"),
@@ -261,7 +264,7 @@ def sensitivity_grid_chart(sensitivity: pd.DataFrame, order: list[str], *, year:
     )
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color("threshold:N", title=None, scale=alt.Scale(domain=["SR ≥ 1 (EU threshold)", "SR < 1"],
-                                                                   range=[COLOURS["china"], "#D9E6F2"]))
+                                                                   range=[ABOVE_THRESHOLD, "#D9E6F2"]))
     )
     text = base.mark_text(fontSize=9).encode(
         text=alt.Text("sr_upper:Q", format=".1f"),
@@ -346,8 +349,11 @@ def china_import_share_chart(imports: pd.DataFrame, *, source: str) -> alt.VConc
         x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("china_share:Q", title="Share of imports from China (by value)", axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("product:N", title=None, scale=alt.Scale(range=PALETTE[:3]),
-                        legend=alt.Legend(labelLimit=360, columns=2)),
+        # every line is a share from China, so all are China's colour; the product is the line's dash and point
+        color=alt.value(COLOURS["china"]),
+        strokeDash=alt.StrokeDash("product:N", title=None, scale=alt.Scale(range=[[1, 0], [6, 3], [2, 2]]),
+                                  legend=alt.Legend(labelLimit=360, columns=2, symbolStrokeColor=COLOURS["china"])),
+        shape=alt.Shape("product:N", title=None, scale=alt.Scale(range=["circle", "square", "triangle-up"])),
         tooltip=[
             alt.Tooltip("country:N", title="Importer"),
             alt.Tooltip("product:N", title="Product"),

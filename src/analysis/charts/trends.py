@@ -13,13 +13,13 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from analysis.charts.theme import COLOURS, publish
+from analysis.charts.theme import COLOURS, PRODUCER_COLOURS, entity_range, publish
 from analysis.text import fmt_share, fmt_tonnes
 from analysis.vocabulary import HHI_HIGHLY_CONCENTRATED
 
 #: Colours for producers other than China, India and Japan: none of the colours that carry a
-#: meaning elsewhere in a report (partner blocs and top-3 green, rest-of-world grey)
-OTHER_COLOURS = ["#56B4E9", "#CC79A7", "#5B7083", "#8C6D31", "#000000", "#B07AA1", "#7F6E3A"]
+#: meaning elsewhere in a report (blocs, top 3, largest producer, rest of world)
+OTHER_COLOURS = PRODUCER_COLOURS
 FIXED = {"China": COLOURS["china"], "India": COLOURS["india"], "Japan": COLOURS["japan"]}
 
 
@@ -107,14 +107,14 @@ def concentration_trend_chart(trend: pd.DataFrame, *, mineral: str, stage_label:
     """
     top_column = next(c for c in trend.columns if c.startswith("top") and c.endswith("_share"))
     k = top_column[3:-6]
-    labels = {"leader_share": "Leader's share", top_column: f"Top-{k} share", "china_share": "China's share"}
+    labels = {"leader_share": "Largest producer", top_column: f"Top {k}", "china_share": "China"}
     long = trend.melt(id_vars=["year", "leader", "estimated", "edition"], value_vars=list(labels), var_name="measure", value_name="share")
     long["measure"] = long["measure"].map(labels)
     long = long.dropna(subset=["share"])
     years = _span(trend["year"])
     colour = alt.Color(
         "measure:N",
-        scale=alt.Scale(domain=list(labels.values()), range=["#5B7083", COLOURS["partner"], COLOURS["china"]]),
+        scale=alt.Scale(domain=list(labels.values()), range=entity_range(list(labels.values()))),
         legend=alt.Legend(title=None),
     )
     x = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0))
@@ -196,7 +196,7 @@ def priority_trends_chart(trends: pd.DataFrame, *, source: str) -> alt.VConcatCh
         .encode(
             x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, labelFontSize=10)),
             y=alt.Y("share:Q", title=None, axis=alt.Axis(format=".0%", tickCount=5, labelFontSize=10), scale=alt.Scale(domain=[0, 1])),
-            color=alt.Color("measure:N", scale=alt.Scale(domain=domain, range=["#5B7083", COLOURS["partner"], COLOURS["china"]]),
+            color=alt.Color("measure:N", scale=alt.Scale(domain=domain, range=entity_range(domain)),
                             legend=alt.Legend(title=None, orient="bottom")),
             strokeDash=alt.StrokeDash("measure:N", scale=alt.Scale(domain=domain, range=[[1, 0], [4, 2], [1, 0]]), legend=None),
             tooltip=[

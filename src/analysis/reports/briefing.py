@@ -34,7 +34,7 @@ from analysis.indicators.partners import bloc_shares
 from analysis.reports.common import hhi_labels, leader_labels, usgs_source
 from analysis.indicators.series import primary_measure
 from analysis.vocabulary import HHI_HIGHLY_CONCENTRATED, PARTNERS, PRODUCTION_MEASURES
-from analysis.text import count_noun, fmt_share, fmt_usd, join_names, number_word
+from analysis.text import count_noun, fmt_rank_share, fmt_share, fmt_usd, join_names, number_word
 
 BLOCS = ("MSP", "Quad")
 REPORTERS = {"IND": "India", "JPN": "Japan"}
@@ -62,12 +62,12 @@ class Briefing:
 
 
 def _position(c: Concentration, iso3: str) -> tuple[float, str]:
-    """(share, display text) of a country in one series: "0.7% (#7)", "not listed"."""
+    """(share, display text) of a country in one series: "seventh-largest (0.7%)", "not listed"."""
     row = c.shares[c.shares["iso3"] == iso3]
     if row.empty:
         return np.nan, "not listed"
     share, rank = float(row["share"].iloc[0]), int(row["rank"].iloc[0])
-    return share, f"{fmt_share(share, 1)} (#{rank})"
+    return share, fmt_rank_share(rank, share)
 
 
 def supply_table(usgs: pd.DataFrame, frameworks: pd.DataFrame, year: int, as_of: str) -> pd.DataFrame:

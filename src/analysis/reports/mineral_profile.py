@@ -28,7 +28,8 @@ from analysis.reports.country_sections import MirrorSection, mirror_section
 from analysis.reports.sections import StageSection, TrendSection, stage_section, trend_section
 from analysis.data.countries import display_name
 from analysis.text import (
-    count_noun, fmt_hhi, fmt_hhi_range, fmt_ordinal, fmt_share, fmt_tonnes, fmt_usd, fmt_years, hhi_band, join_names,
+    count_noun, fmt_hhi, fmt_hhi_range, fmt_ordinal, fmt_rank_share, fmt_share, fmt_tonnes, fmt_usd, fmt_years, hhi_band, join_names,
+    lower_first,
 )
 from analysis.vocabulary import FOCUS, HHI_HIGHLY_CONCENTRATED
 
@@ -75,6 +76,9 @@ class MineralProfile:
     #: False when three producers or fewer hold 95% or more (a cumulative-share chart would be near empty)
     show_cumulative: bool
     cumulative_note: str
+    #: False when the bloc chart would have fewer than BLOC_CHART_MIN_BARS bars of BLOC_CHART_MIN_SHARE or more
+    show_blocs: bool
+    blocs_note: str
     #: "How production moved": trend of the main series, 2021 → year
     trend: TrendSection
     trend_stage_label: str
@@ -212,6 +216,8 @@ def mineral_profile(mineral: str, year: int = 2024, usgs: pd.DataFrame | None = 
         show_cumulative=int((production.shares["iso3"] != "ROW").sum()) > 3 and production.top_k_share < 0.95,
         cumulative_note=(f"The three largest producers hold {fmt_share(production.top_k_share)} of world {label}, so a chart of "
                          "cumulative shares would show nothing the bars above do not."),
+        show_blocs=_blocs_chartable(blocs),
+        blocs_note=_blocs_note(blocs),
         trend=trend,
         trend_stage_label=label,
         production_trend=by_country,
@@ -373,9 +379,9 @@ def _usgs_stages(supply: pd.DataFrame, mineral: str, year: int, iea: bool) -> tu
             "China": comparison["china_share"].map(lambda v: fmt_share(v) if v == v else "not listed"),
             "Top 3": comparison["top3_share"].map(fmt_share),
             "HHI (0–10,000)": hhi_labels(comparison),
-            "Japan": [f"{fmt_ordinal(r)} ({fmt_share(v)})" if ok else "not listed"
+            "Japan": [fmt_rank_share(r, v) if ok else "not listed"
                       for r, v, ok in zip(comparison["japan_rank"], comparison["japan_share"], comparison["japan_listed"])],
-            "India": [f"{fmt_ordinal(r)} ({fmt_share(v)})" if ok else "not listed"
+            "India": [fmt_rank_share(r, v) if ok else "not listed"
                       for r, v, ok in zip(comparison["india_rank"], comparison["india_share"], comparison["india_listed"])],
         })
     elif stages_present == {"refining"} and not iea:
@@ -439,6 +445,48 @@ def _blocs(usgs: pd.DataFrame, mineral: str, measure: str, year: int) -> pd.Data
     table = pd.concat(frames, ignore_index=True)
     table["measure_label"] = table["measure"].map(lambda m: MEASURE_LABELS[m].capitalize())
     return table
+
+
+#: A bloc chart (China and the three blocs, production and reserves, on a 0–100% axis) is drawn
+#: only when at least this many of its bars reach this share: below that it is mostly empty axis.
+BLOC_CHART_MIN_BARS = 3
+BLOC_CHART_MIN_SHARE = 0.05
+
+
+def _bloc_bars(blocs: pd.DataFrame) -> pd.Series:
+    """The shares the bloc chart draws: each bloc's, and China's once per measure (NaN: not listed)."""
+    china = blocs.drop_duplicates("measure_label")["china_share"]
+    return pd.concat([blocs["bloc_share"], china], ignore_index=True)
+
+
+def _blocs_chartable(blocs: pd.DataFrame) -> bool:
+    return int((_bloc_bars(blocs) >= BLOC_CHART_MIN_SHARE).sum()) >= BLOC_CHART_MIN_BARS
+
+
+def _blocs_note(blocs: pd.DataFrame) -> str:
+    """The bloc figures in words, for when the chart would be near empty (see :func:`_blocs_chartable`)."""
+    names = {"MSP": "MSP partners", "Quad": "the Quad's members", "India–Japan": "India and Japan together"}
+    measures = list(dict.fromkeys(blocs["measure_label"]))
+
+    def held(bloc: str, frame: pd.DataFrame) -> str:
+        values = {m: frame.loc[frame["measure_label"] == m, "bloc_share"] for m in measures}
+        values = {m: float(v.iloc[0]) for m, v in values.items() if len(v)}
+        if all(v == 0 for v in values.values()):
+            return f"USGS lists no {' or '.join(lower_first(m) for m in values)} for {names.get(bloc, bloc).replace(' together', '')}"
+        parts = [f"{fmt_share(v)} of world {lower_first(m)}" if v > 0 else f"no listed {lower_first(m)}" for m, v in values.items()]
+        return f"{names.get(bloc, bloc)} hold {join_names(parts)}"
+
+    held_text = [held(bloc, frame) for bloc, frame in blocs.groupby("bloc", sort=False)]
+    china = blocs.drop_duplicates("measure_label")
+    china_text = (
+        "USGS does not list China separately" if china["china_share"].isna().all()
+        else "China holds " + join_names([f"{fmt_share(s)} of world {lower_first(m)}" for m, s in zip(china["measure_label"], china["china_share"])])
+    )
+    visible = int((_bloc_bars(blocs) >= BLOC_CHART_MIN_SHARE).sum())
+    return (
+        f"{'; '.join(held_text)[:1].upper()}{'; '.join(held_text)[1:]}; {china_text}. A chart would show only "
+        f"{count_noun(visible, 'bar')} of {fmt_share(BLOC_CHART_MIN_SHARE)} of the world or more, so the figures are given here instead."
+    )
 
 
 def _exports(mineral: str) -> tuple[pd.DataFrame, object | None]:
@@ -583,7 +631,7 @@ def _reach_80(c: Concentration) -> str:
 def _china_sentence(c: Concentration, label: str) -> str:
     if c.is_listed("CHN"):
         rank = int(c.shares.loc[c.shares["iso3"] == "CHN", "rank"].iloc[0])
-        return f"China's share of world {label} was {fmt_share(c.share_of('CHN'))} (rank {rank})."
+        return f"China's share of world {label} was {fmt_share(c.share_of('CHN'))}; it was the {fmt_ordinal(rank)} producer."
     return (
         f"USGS does not list China separately for {label}; any Chinese output is within the "
         f"{fmt_share(c.residual_share)} not attributed to named countries."
@@ -622,7 +670,7 @@ def _country_sentence(production: Concentration, reserves: Concentration | None,
         text = f"USGS records no {label} for {name}"
     elif value > 0:
         rank = int(production.shares.loc[production.shares["iso3"] == iso3, "rank"].iloc[0])
-        text = f"{name} produced {fmt_tonnes(value)} ({fmt_share(production.share_of(iso3))} of the world, rank {rank})"
+        text = f"{name} produced {fmt_tonnes(value)} ({fmt_share(production.share_of(iso3))} of the world, the {fmt_ordinal(rank)} producer)"
     else:
         text = f"USGS records no {label} for {name}"
     if reserves is not None:

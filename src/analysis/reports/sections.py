@@ -20,7 +20,7 @@ from analysis.indicators.concentration import MEASURE_LABELS
 from analysis.indicators.series import primary_measure
 from analysis.indicators.stages import IEA_MINERALS, PROJECTION_LABEL, stage_comparison, stage_outlook
 from analysis.indicators.trends import concentration_trend, material_revisions
-from analysis.text import fmt_hhi_range, fmt_share, join_names
+from analysis.text import fmt_hhi_range, fmt_rank_share, fmt_share, join_names
 
 @dataclass(frozen=True)
 class TrendSection:
@@ -128,7 +128,7 @@ def _editions_source(editions: pd.Series) -> str:
 
 
 def _rank_text(share: float, rank: float, listed: bool) -> str:
-    return f"#{int(rank)} ({fmt_share(share)})" if listed else "not listed by the IEA"
+    return fmt_rank_share(rank, share) if listed else "not listed by the IEA"
 
 
 def stage_section(supply: pd.DataFrame, frameworks: pd.DataFrame, year: int = 2023, minerals: tuple[str, ...] = IEA_MINERALS) -> StageSection:
