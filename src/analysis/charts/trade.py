@@ -353,7 +353,8 @@ def china_import_share_chart(imports: pd.DataFrame, *, source: str) -> alt.VConc
         color=alt.value(COLOURS["china"]),
         strokeDash=alt.StrokeDash("product:N", title=None, scale=alt.Scale(range=[[1, 0], [6, 3], [2, 2]]),
                                   legend=alt.Legend(labelLimit=360, columns=2, symbolStrokeColor=COLOURS["china"])),
-        shape=alt.Shape("product:N", title=None, scale=alt.Scale(range=["circle", "square", "triangle-up"])),
+        # one legend (the dash): a second one for the point shape widened the chart past the page
+        shape=alt.Shape("product:N", title=None, scale=alt.Scale(range=["circle", "square", "triangle-up"]), legend=None),
         tooltip=[
             alt.Tooltip("country:N", title="Importer"),
             alt.Tooltip("product:N", title="Product"),
