@@ -16,6 +16,10 @@ from analysis.charts.theme import COLOURS, PALETTE, publish
 from analysis.text import fmt_share, fmt_tonnes, join_names
 
 SLATE = "#5B7083"
+#: the "after the scenario" bars: a colour no entity and no other series of the report has
+#: the present-output bars of the before/after chart (grey means imports from China in the same report)
+BEFORE = "#DDCC77"
+AFTER = "#332288"
 WIDE_LEGEND = alt.Legend(labelLimit=0)
 
 
@@ -23,8 +27,10 @@ def _tonne_axis(max_value: float) -> str:
     return ",.0f"
 
 
-#: Colour of each kind of case in the shortfall chart.
-CASE_COLOURS = {"No new supply": COLOURS["china"], "Partners expand": COLOURS["partner"], "IEA projection": PALETTE[4]}
+#: Colour of each kind of case in the shortfall chart: colours no entity has, because the charts
+#: beside it give China's vermillion to the lost output and the partners' green to their new
+#: output (one colour, one meaning per report).
+CASE_COLOURS = {"No new supply": "#000000", "Partners expand": "#882255", "IEA projection": PALETTE[4]}
 
 
 def shortfall_cases_chart(
@@ -153,7 +159,7 @@ def output_change_chart(
             yOffset=alt.YOffset("state:N", sort=[before, after]),
             x=alt.X("tonnes:Q", title=f"Tonnes of {unit_note}", axis=alt.Axis(format=_tonne_axis(float(data["tonnes"].max())))),
             color=alt.Color("state:N", title=None, sort=[before, after], scale=alt.Scale(domain=[before, after],
-                                                                                         range=[COLOURS["other"], SLATE]), legend=WIDE_LEGEND),
+                                                                                         range=[BEFORE, AFTER]), legend=WIDE_LEGEND),
             tooltip=[
                 alt.Tooltip("country:N", title="Country"),
                 alt.Tooltip("role:N", title="Role"),
