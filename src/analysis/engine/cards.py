@@ -124,7 +124,7 @@ def report_citation(page: dict[str, Any], deps: list[str] | None, item: tuple[st
 
 def card_html(chart: Chart, page: dict[str, Any], deps: list[str] | None, svg: str, css: str, embed_js: str) -> str:
     """The card page of one chart (see the module docstring)."""
-    from analysis.engine.site import cite_block
+    from analysis.engine.site import cite_block, document_start
 
     stem, number = page["stem"], chart.number
     base_url = (page.get("site") or {}).get("base_url", "")
@@ -141,13 +141,7 @@ def card_html(chart: Chart, page: dict[str, Any], deps: list[str] | None, svg: s
     text = [("Title", chart.title)] + ([("Subtitle", subtitle)] if subtitle else []) + (
         [("Source", re.sub(r"^sources?:\s*", "", source, flags=re.I))] if source else []) + [("Description", chart.description)]
     facts = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in text)
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="econsec build">
-<title>{esc(chart.title)}</title>
+    return f"""{document_start(chart.title)}
 <meta name="description" content="{esc(chart.description)}">
 <meta property="og:title" content="{esc(chart.title)}">
 <meta property="og:type" content="article">

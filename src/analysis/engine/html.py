@@ -210,20 +210,19 @@ class HtmlConverter:
         the page alone. ``deps``: the data resources the report read (``None``: all)."""
         from analysis.engine import cards
 
+        from analysis.engine.site import cite_block, headline_text
+
         prepared, charts = prepare(nb)
         site = page.get("site")
         stem = page.get("stem", "")
         files: dict[str, bytes] = {}
-        if site:
-            replace_charts(prepared, charts, lambda chart: chart_html(chart, cards.card_path(stem, chart.number)))
-        else:
-            replace_charts(prepared, charts, chart_html)
         cite_html = ""
         if site:
-            from analysis.engine.site import cite_block
-
+            replace_charts(prepared, charts, lambda chart: chart_html(chart, cards.card_path(stem, chart.number)))
             cite, sources = cards.report_citation(page, deps)
             cite_html = cite_block(cite, sources, summary="Cite this report", download=f"{stem}.csl.json")
+        else:
+            replace_charts(prepared, charts, chart_html)
         resources = {
             "econsec": {
                 **page,
@@ -237,8 +236,6 @@ class HtmlConverter:
         body, _ = self.exporter.from_notebook_node(prepared, resources=resources)
         social = ""
         if site:
-            from analysis.engine.site import headline_text
-
             social = cards.social_meta(page, headline_text(body), cards.card_path(stem, 1, "png") if charts else None)
             css = stylesheet("common.css", "screen.css")
             for chart in charts:

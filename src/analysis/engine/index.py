@@ -17,7 +17,7 @@ from analysis.engine.cache import Project, read_entry
 from analysis.engine.files import atomic_write_text
 from analysis.engine.html import stylesheet
 from analysis.engine.publications import Report
-from analysis.engine.site import citation, cite_block, headline, search_entries, vintage
+from analysis.engine.site import citation, cite_block, document_start, headline, search_entries, vintage
 
 #: The front page's search: plain JavaScript over the inlined index (every h2 section of every
 #: report), so it works from the published folder opened as files — no server, no library, no
@@ -105,13 +105,7 @@ def render(project: Project, reports: list[Report], epoch: int, heading: str) ->
         parts.append(f"<h2>{html.escape(group)}</h2>\n<ul class=\"econsec-index\">\n" + "\n".join(items) + "\n</ul>")
     body = "\n".join(parts) or "<p>No reports in publications.toml.</p>"
     search_json = json.dumps(search, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="econsec build">
-<title>{html.escape(heading)}</title>
+    return f"""{document_start(heading)}
 <link rel="alternate" type="application/atom+xml" title="{html.escape(heading)}" href="feed.xml">
 <style>
 {stylesheet("common.css", "screen.css")}

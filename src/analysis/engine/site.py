@@ -11,6 +11,7 @@ those resources' sources). Nothing here knows minerals.
   citation pins the exact data;
 * :func:`citation` — CSL-JSON and BibTeX for a report or one of its charts; :func:`cite_block`
   the "how to cite" block the front page, report footers and chart cards share;
+* :func:`document_start` — the opening lines of the front page and the chart cards;
 * :func:`write_feed` — ``reports/feed.xml``, an Atom feed with one entry per built report whose
   ``updated`` moves only when the report's HTML changes (kept in ``_cache/feed-state.json``).
 """
@@ -165,6 +166,17 @@ def cite_entry(data: dict[str, str], deps: list[str] | None) -> dict[str, Any]:
     names = list(data) if deps is None else deps
     empty = content_digest([])
     return {"deps": {name: {"actual": data.get(name) or (empty if name.startswith(KIND_PREFIX) else "")} for name in names}}
+
+
+def document_start(title: str) -> str:
+    """The opening of a stand-alone page up to its ``<title>`` (doctype, language, charset,
+    viewport, generator): shared by the front page and the chart cards; the report template
+    writes the same lines."""
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="econsec build">\n<title>{html_escape(title, quote=True)}</title>'
+    )
 
 
 def headline_text(page: str) -> str:
