@@ -3,6 +3,7 @@ view, and figures that match the concentration the reports compute."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from analysis.data.supply import load_supply
@@ -41,3 +42,16 @@ def test_coverage_lists_each_mineral_stage_once_with_its_years(tables):
     cobalt = coverage[(coverage["Mineral"] == "Cobalt") & (coverage["Stage"] == "refining")]
     assert cobalt["Years"].iloc[0] == ", ".join(str(y) for y in sorted(
         summary[(summary["mineral"] == "Cobalt") & (summary["stage"] == "refining")]["year"]))
+
+
+def test_a_focus_country_the_source_does_not_list_has_no_share_not_a_zero(tables):
+    """Japan mines no rare earths in USGS's table (absent, not 0 t): its share is missing; where a
+    focus country is listed, its summary share is the one of the country rows."""
+    shares, summary = tables
+    key = ["mineral", "stage", "year"]
+    listed = shares[shares["iso3"] == "JPN"].set_index(key)["share"]
+    japan = summary.set_index(key)["japan_share"]
+    assert japan[japan.index.isin(listed.index)].sort_index().tolist() == pytest.approx(listed.sort_index().tolist())
+    unlisted = japan[~japan.index.isin(listed.index)]
+    assert len(unlisted) > 0 and unlisted.isna().all()
+    assert pd.isna(japan[("Rare earths", "mining", 2024)])

@@ -69,6 +69,7 @@ def explorer_chart(shares: pd.DataFrame, summary: pd.DataFrame, *, mineral: str,
         alt.Chart(summary)
         .transform_filter(chosen)
         .transform_fold(list(measures), as_=["measure", "share"])
+        .transform_filter("isValid(datum.share)")  # a country USGS does not list is not drawn as 0 %
         .transform_calculate(who=" : ".join(f"datum.measure == '{k}' ? '{v}'" for k, v in measures.items()) + " : ''")
         .mark_line(point=True)
         .encode(
@@ -94,6 +95,7 @@ def explorer_chart(shares: pd.DataFrame, summary: pd.DataFrame, *, mineral: str,
         description=(f"Interactive explorer of {len(minerals)} minerals: country shares of world mining or refining "
                      f"output for a chosen year ({years[0]}–{years[-1]}), leader, top-3 share and HHI, and their trend."),
         csv_name="explorer-view",
+        source_chars=85,  # the plot is ~510 px wide when the chosen view has short country names
     )
     published.usermeta["econsec"].update({
         "url_state": ["mineral", "stage", "year"],

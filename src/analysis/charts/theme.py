@@ -143,13 +143,16 @@ def publish(
     source: str,
     description: str,
     csv_name: str | None = None,
+    source_chars: int = SOURCE_CHARS,
 ) -> alt.VConcatChart:
     """A chart ready for a report.
 
     ``subtitle`` states unit and year ("Tonnes of rare-earth oxide, 2024"); ``source`` becomes
     the line under the plot ("Source: USGS Mineral Commodity Summaries 2025"); ``description``
     is the accessible text label (Vega-Lite ``description``, read by screen readers and shown
-    when charts cannot render). ``csv_name`` names the data download in HTML.
+    when charts cannot render). ``csv_name`` names the data download in HTML. ``source_chars``
+    is the source line's wrap width in characters: narrower for a chart whose width changes in
+    the browser (the explorer), whose source line would otherwise be cut at the right edge.
 
     The source line is the bottom-oriented title of a one-element ``vconcat`` around the chart,
     so it is part of the chart everywhere (notebook, HTML, SVG in PDF).
@@ -159,7 +162,7 @@ def publish(
     inner = chart.properties(title=alt.TitleParams(text=title, subtitle=wrap_lines(subtitle, SUBTITLE_CHARS)))
     wrapped = alt.vconcat(inner).properties(
         title=alt.TitleParams(
-            text=wrap_lines(source, SOURCE_CHARS), orient="bottom", anchor="start", fontSize=10, fontWeight="normal", color="#555555", offset=12
+            text=wrap_lines(source, source_chars), orient="bottom", anchor="start", fontSize=10, fontWeight="normal", color="#555555", offset=12
         ),
         description=description,
         usermeta={"econsec": {"title": title, "subtitle": subtitle, "source": source, "csv_name": csv_name or title}},

@@ -28,7 +28,8 @@ def explorer_tables(supply: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     ``shares``: one row per named country (columns :data:`SHARE_COLUMNS`; ``focus`` is "China",
     "India", "Japan" or "Other"). ``summary``: one row per mineral × stage × year (columns
-    :data:`SUMMARY_COLUMNS`; focus-country shares are 0 when the source does not list them).
+    :data:`SUMMARY_COLUMNS`; a focus country's share is NaN when the source does not list it:
+    "not listed" is not a reported zero, and charts must not draw it as one).
     Where USGS gives several series for one stage (boron, say), the first it lists is used.
     Combinations whose figures are all withheld are left out.
     """
@@ -56,8 +57,9 @@ def explorer_tables(supply: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             "mineral": pick.mineral, "stage": pick.stage, "year": int(pick.year),
             "leader": str(leader["country"]), "leader_share": float(leader["share"]),
             "top3_share": float(result.top_k_share), "hhi": float(result.hhi_lower),
-            "china_share": float(by_iso.get("CHN", 0.0)), "india_share": float(by_iso.get("IND", 0.0)),
-            "japan_share": float(by_iso.get("JPN", 0.0)),
+            "china_share": float(by_iso.get("CHN", float("nan"))),
+            "india_share": float(by_iso.get("IND", float("nan"))),
+            "japan_share": float(by_iso.get("JPN", float("nan"))),
             "product": product, "source": pick.source, "basis": pick.basis,
         })
     share_frame = pd.concat(shares, ignore_index=True) if shares else pd.DataFrame(columns=SHARE_COLUMNS)
