@@ -7,8 +7,10 @@ temporary folder).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 
@@ -78,3 +80,14 @@ def git_commit(root: Path | None = None) -> str:
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     return head + ("+dirty" if dirty else "") if head else "unknown"
+
+
+def data_version(digests: Mapping[str, str]) -> str:
+    """``sha256:<16 hex>`` over the sorted (resource name, file sha256) pairs a report read: the
+    one data identifier a report prints (Sources section, PDF) and cites (CSL-JSON, BibTeX).
+
+    The kernel computes it from the resources it loaded (:func:`analysis.data.package.accessed_resources`),
+    the build engine from the same names in its cache entry, so both print the same value.
+    """
+    text = "\n".join(f"{name} {digest}" for name, digest in sorted(digests.items()))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

@@ -150,3 +150,19 @@ def test_the_colour_check_sees_a_colour_with_two_meanings():
     # a risk band in nearly China's vermillion is caught although the hex codes differ
     band = {"encoding": {"color": {"field": "b", "scale": {"domain": ["2–4"], "range": ["#d5541b"]}}}}
     assert any("look alike" in p for p in colour_meaning_problems([top, band]))
+
+
+def test_the_sources_line_is_plain_words_and_carries_the_citations_data_version(checked_reports, report_stem):
+    """The Sources section's closing line (printed in the PDF too) names the data version in words
+    a reader understands, and it is the very value the page's citation carries."""
+    import html as html_module
+    import re
+
+    page = (checked_reports / f"{report_stem}.html").read_text(encoding="utf-8")
+    section = re.search(r'<section class="econsec-sources">.*?</section>', page, re.S)
+    assert section, "no Sources section"
+    line = html_module.unescape(re.sub(r"<[^>]+>", "", re.findall(r"<p class=[\"']econsec-muted[\"']>(.*?)</p>", section[0], re.S)[-1]))
+    assert prose_problems(line) == [], line
+    printed = re.findall(r"Data version (sha256:[0-9a-f]{16})", line)
+    cited = set(re.findall(r"Data version (sha256:[0-9a-f]{16})", html_module.unescape(page[section.end():])))
+    assert len(printed) == 1 and cited == set(printed), (printed, cited)

@@ -66,8 +66,8 @@ def test_citation_names_title_sources_and_data_hash(tmp_path):
     cite = citation(_Report("cobalt", "Cobalt: who supplies the world"), entry, ["USGS MCS 2025"], publisher="econsec", epoch=1795564800)
     csl = json.loads(cite["csl"])[0]
     assert csl["title"] == "Cobalt: who supplies the world" and csl["issued"]["date-parts"] == [[2026, 11, 25]]
-    assert data_hash(entry)[:16] in csl["note"] and "USGS MCS 2025" in csl["note"]
-    assert cite["bibtex"].startswith("@techreport{econsec-cobalt,") and data_hash(entry)[:16] in cite["bibtex"]
+    assert data_hash(entry) in csl["note"] and "USGS MCS 2025" in csl["note"]
+    assert cite["bibtex"].startswith("@techreport{econsec-cobalt,") and data_hash(entry) in cite["bibtex"]
 
 
 def test_feed_has_one_entry_per_built_report_and_dates_move_only_on_change(tmp_path):
@@ -100,3 +100,14 @@ def test_search_entries_cut_a_page_at_its_h2_sections_and_skip_scripts(tmp_path)
     assert [e["url"] for e in entries] == ["r.html", "r.html#A-b", "r.html"]
     assert entries[0]["text"] == "Title Intro bold, text." and entries[1]["title"] == "Report — Section A"
     assert "hidden" not in " ".join(e["text"] for e in entries) and "All reports" not in entries[0]["text"]
+
+
+def test_data_hash_is_the_kernels_data_version_of_the_files_read():
+    """The citation's value equals what the report's Sources section computes from the files it
+    read (name → sha256); the cache's ``kind:`` pseudo-resources are not files and do not count."""
+    from analysis.paths import data_version
+
+    files = {"usgs": "a" * 64, "trade": "b" * 64}
+    entry = {"deps": {**{n: {"actual": d} for n, d in files.items()}, "kind:usgs-mcs-world": {"actual": "c" * 64}}}
+    assert data_hash(entry) == data_version(files)
+    assert data_version(files).startswith("sha256:") and len(data_version(files)) == len("sha256:") + 16

@@ -164,7 +164,7 @@ def test_notebook_runs(tmp_path, parameters):
     text = html_text(nb)
     expected = country_dependence(parameters.get("country", "India"))
     assert report.key_findings(expected.findings).data in text
-    assert "Sources" in text and "data hash" in text
+    assert "Sources" in text and "Data version sha256:" in text
     assert json.dumps(specs).count('"tooltip"') >= CHARTS
 
 

@@ -207,4 +207,4 @@ def test_notebook_runs(tmp_path, parameters, n_charts):
     text = html_text(nb)
     assert report.key_findings(expected.findings).data in text
     assert report.paragraph(expected.assumptions["cut"]).data in text
-    assert "Sources" in text and "data hash" in text
+    assert "Sources" in text and "Data version sha256:" in text

@@ -163,7 +163,7 @@ def test_notebook_runs(tmp_path, parameters):
     assert len(specs) >= 5
     assert_publishable(specs)
     text = html_text(nb)
-    assert "Sources" in text and "USGS" in text and "data hash" in text
+    assert "Sources" in text and "USGS" in text and "Data version sha256:" in text
 
 
 def test_bloc_before_it_was_formed_is_not_a_missing_share(usgs):

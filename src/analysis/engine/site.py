@@ -29,7 +29,9 @@ from xml.sax.saxutils import escape as xml_escape
 
 from analysis.engine.cache import Project, read_entry
 from analysis.engine.files import atomic_write_text
+from analysis.engine.fingerprint import KIND_PREFIX
 from analysis.engine.publications import Report
+from analysis.paths import data_version
 
 
 class _FirstFinding(HTMLParser):
@@ -98,9 +100,9 @@ def vintage(project: Project, entry: dict[str, Any] | None) -> list[str]:
 
 
 def data_hash(entry: dict[str, Any] | None) -> str:
-    """sha256 over the sorted (resource name, content sha256) pairs the report read."""
-    text = "\n".join(f"{name} {digest}" for name, digest in sorted(_deps(entry).items()))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """:func:`analysis.paths.data_version` of the data resources the report read (the ``kind:``
+    pseudo-resources key the build cache, they are not files a reader can check)."""
+    return data_version({name: digest for name, digest in _deps(entry).items() if not name.startswith(KIND_PREFIX)})
 
 
 def citation(report: Report, entry: dict[str, Any] | None, sources: list[str], *, publisher: str, epoch: int,
@@ -110,7 +112,7 @@ def citation(report: Report, entry: dict[str, Any] | None, sources: list[str], *
     ``@misc``, ``container-title`` the report). The data note (sources, data hash) is the report's."""
     when = datetime.fromtimestamp(epoch, tz=timezone.utc)
     digest = data_hash(entry)
-    note = f"Data: {'; '.join(sources)}. Data hash sha256:{digest[:16]}."
+    note = f"Data: {'; '.join(sources)}. Data version {digest}."
     key, title, url = (report.stem, report.title, f"{report.stem}.html") if item is None else (
         f"{report.stem}-{item[0]}", item[1], item[2])
     csl: dict[str, Any] = {
@@ -161,7 +163,7 @@ def cite_entry(data: dict[str, str], deps: list[str] | None) -> dict[str, Any]:
     """The part of a cache entry :func:`data_hash` reads, from a build's resource hashes
     (``data``: name → sha256, kinds included) and the resources a report read (``None``: all).
     A kind the package has none of counts with the empty member set's digest, as in the cache."""
-    from analysis.engine.fingerprint import KIND_PREFIX, digest as content_digest
+    from analysis.engine.fingerprint import digest as content_digest
 
     names = list(data) if deps is None else deps
     empty = content_digest([])

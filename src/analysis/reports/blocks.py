@@ -21,7 +21,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from analysis.data.package import accessed_resources, read_datapackage, recorded_sha256, sources
-from analysis.paths import anchor, git_commit
+from analysis.paths import anchor, data_version, git_commit
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
@@ -104,23 +104,13 @@ def build_date() -> str:
     return moment.strftime("%Y-%m-%d")
 
 
-def data_hash(resource_names: Iterable[str]) -> str:
-    """Short digest of the recorded sha256 of the given resources (the data version a report used)."""
-    import hashlib
-
-    package = {r["name"]: r for r in read_datapackage()["resources"]}
-    digest = hashlib.sha256()
-    for name in sorted(resource_names):
-        digest.update(f"{name}={recorded_sha256(package[name])}\n".encode())
-    return digest.hexdigest()[:12]
-
-
 def sources_section(extra_resources: Sequence[str] = ()) -> HTML:
     """The report's closing "Sources" section, generated from ``data/datapackage.json``.
 
     Lists every data-package resource this kernel has read (plus ``extra_resources``) with
-    title, publisher, DOI or link, licence and the original repository, then the data hash and
-    the build's commit and date. Call it in the last cell of every notebook.
+    title, publisher, DOI or link, licence and the original repository, then the data version
+    (:func:`analysis.paths.data_version`, the value the citation carries) and the build's
+    revision and date. Call it in the last cell of every notebook.
     """
     names = list(dict.fromkeys([*accessed_resources(), *extra_resources]))
     items = []
@@ -136,9 +126,13 @@ def sources_section(extra_resources: Sequence[str] = ()) -> HTML:
             f"{link_html}. Licence: {html.escape(src.get('licence', ''))}.{extra}</li>"
         )
     listing = "".join(items) or "<li>No data-package resource was read.</li>"
+    package = {r["name"]: r for r in read_datapackage()["resources"]}
+    version = data_version({name: recorded_sha256(package[name]) for name in names})
+    files = f"{len(names)} data file{'s' if len(names) != 1 else ''}"
     meta = (
-        f"Data: {len(names)} resource(s) of data/datapackage.json, data hash {data_hash(names)}; "
-        f"built from commit {html.escape(git_commit())} on {build_date()}."
+        f"Data version {version}, computed over the {files} this report read and their published "
+        f"checksums (the same value as in the citation). Built on {build_date()} from revision "
+        f"{html.escape(git_commit())} of the report code."
     )
     return HTML(
         '<section class="econsec-sources"><h2>Sources</h2>'
