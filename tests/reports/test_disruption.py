@@ -16,7 +16,8 @@ from analysis.data import load_quad_imports
 from analysis.errors import ParameterError
 from analysis.notebook import check_parameters
 from analysis.reports import blocks as report
-from analysis.reports.disruption import disruption_scenario, supplier_code
+from analysis.reports.disruption import disruption_scenario
+from analysis.reports.disruption_cut import supplier_code
 from analysis.text import fmt_share, fmt_tonnes
 from tests.support.notebooks import ROOT, assert_publishable, charts, execute, html_text
 

@@ -14,8 +14,9 @@ from analysis.charts.theme import COLOURS, entity_range, publish
 from analysis.text import fmt_share
 
 IEA_SOURCE_LINE = "Source: IEA (2024), Critical Minerals Data Explorer (CC BY 4.0; third-party re-saved copy of the May 2024 workbook)"
-MEASURES = [("china_share", "China"), ("top3_share", "Top 3"), ("japan_share", "Japan"), ("india_share", "India")]
-MEASURE_COLOURS = entity_range([w for _, w in MEASURES])
+#: The bars of the stage-shares chart: comparison column → who the share is of (not a USGS measure; see vocabulary.MEASURES).
+SHARE_BARS = [("china_share", "China"), ("top3_share", "Top 3"), ("japan_share", "Japan"), ("india_share", "India")]
+SHARE_BAR_COLOURS = entity_range([w for _, w in SHARE_BARS])
 STAGE_LABELS = {"mining": "Mining", "refining": "Refining"}
 
 
@@ -32,11 +33,11 @@ def stage_shares_chart(comparison: pd.DataFrame, *, source: str = IEA_SOURCE_LIN
     year = int(years[0])
     long = comparison.melt(
         id_vars=["mineral", "stage", "product", "hhi_lower", "hhi_upper"],
-        value_vars=[m for m, _ in MEASURES],
+        value_vars=[m for m, _ in SHARE_BARS],
         var_name="measure",
         value_name="share",
     )
-    long["who"] = long["measure"].map(dict(MEASURES))
+    long["who"] = long["measure"].map(dict(SHARE_BARS))
     long["stage_label"] = long["stage"].map(STAGE_LABELS)
     long["label"] = long["share"].map(lambda s: fmt_share(s) if pd.notna(s) else "not listed")
     long["label_at"] = long["share"].fillna(0.0)  # "not listed" is written at 0, where no bar is drawn
@@ -45,9 +46,9 @@ def stage_shares_chart(comparison: pd.DataFrame, *, source: str = IEA_SOURCE_LIN
         alt.Chart(long)
         .mark_bar()
         .encode(
-            y=alt.Y("who:N", sort=[w for _, w in MEASURES], title=None),
+            y=alt.Y("who:N", sort=[w for _, w in SHARE_BARS], title=None),
             x=alt.X("share:Q", title="Share of world output", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-            color=alt.Color("who:N", scale=alt.Scale(domain=[w for _, w in MEASURES], range=MEASURE_COLOURS), legend=None),
+            color=alt.Color("who:N", scale=alt.Scale(domain=[w for _, w in SHARE_BARS], range=SHARE_BAR_COLOURS), legend=None),
             tooltip=[
                 alt.Tooltip("mineral:N", title="Mineral"),
                 alt.Tooltip("stage_label:N", title="Stage"),

@@ -235,22 +235,8 @@ def concentration(
     other = rows[rows["entity_kind"] == "other"]
     named_total = float(numeric["value_t"].sum())
     rows_total = named_total + float(other.loc[other["value_status"] == "reported", "value_t"].sum())
-    world_status = world["value_status"].iloc[0] if len(world) else "no_data"
-    if len(world) and world_status == "reported":
-        world_total = float(world["value_t"].iloc[0])
-        basis = "usgs_world_total"
-    elif len(world) and world_status == "lower_bound":
-        bound = float(world["value_t"].iloc[0])
-        world_total = max(bound, rows_total)
-        basis = "lower_bound"
-        notes.append(
-            f"USGS gives the world total only as a lower bound (>{bound:,.0f} t); shares use "
-            f"{'the sum of reported rows' if rows_total > bound else 'that bound'} ({world_total:,.0f} t) and are upper estimates."
-        )
-    else:
-        world_total = rows_total
-        basis = "sum_of_rows"
-        notes.append("USGS gives no world total for this series; shares use the sum of reported rows.")
+    world_total, basis, world_note = _world_total(world, rows_total)
+    notes.extend([world_note] if world_note else [])
     if not np.isfinite(world_total) or world_total <= 0:
         raise ParameterError(f"{mineral} {MEASURE_LABELS[measure]} {year}: no reported values to compute shares from")
     if numeric.empty:
@@ -268,24 +254,9 @@ def concentration(
             + "."
         )
 
-    shares = (
-        numeric.groupby(["iso3", "country"], as_index=False, sort=False)["value_t"].sum()
-        .sort_values(["value_t", "iso3"], ascending=[False, True], kind="stable")
-        .reset_index(drop=True)
-    )
-    shares["share"] = shares["value_t"] / world_total
-    shares["rank"] = np.arange(1, len(shares) + 1)
-    shares["cumulative_share"] = shares["share"].cumsum()
-    # The residual is at least USGS's "Other countries" row, and at least what named countries
-    # leave of the world total (rounding can make named shares sum to more than 1).
-    other_share = float(other.loc[other["value_status"] == "reported", "value_t"].sum()) / world_total
-    named_sum = float(shares["share"].sum())
-    residual = max(other_share, 1.0 - named_sum, 0.0)
-    if named_sum > 1.0 + 1e-9:
-        notes.append(
-            f"Named countries sum to {named_sum:.1%} of the rounded world total (USGS rounding); "
-            f"the residual is taken as the 'Other countries' row ({other_share:.1%})."
-        )
+    shares = _named_shares(numeric, world_total)
+    residual, residual_note = _residual(shares, other, world_total)
+    notes.extend([residual_note] if residual_note else [])
     lower, upper = hhi_bounds(shares["share"], residual)
     if len(excluded):
         listed = ", ".join(f"{c} ({s.replace('_', ' ')})" for c, s in zip(excluded["country"], excluded["value_status"]))
@@ -314,6 +285,50 @@ def concentration(
         excluded=excluded[["iso3", "country", "value_status", "value_t", "note"]].reset_index(drop=True),
         notes=tuple(notes),
     )
+
+
+def _world_total(world: pd.DataFrame, rows_total: float) -> tuple[float, str, str | None]:
+    """World total of a series, its basis and the note saying how it was taken (None: USGS's own total)."""
+    world_status = world["value_status"].iloc[0] if len(world) else "no_data"
+    if len(world) and world_status == "reported":
+        return float(world["value_t"].iloc[0]), "usgs_world_total", None
+    if len(world) and world_status == "lower_bound":
+        bound = float(world["value_t"].iloc[0])
+        world_total = max(bound, rows_total)
+        return world_total, "lower_bound", (
+            f"USGS gives the world total only as a lower bound (>{bound:,.0f} t); shares use "
+            f"{'the sum of reported rows' if rows_total > bound else 'that bound'} ({world_total:,.0f} t) and are upper estimates."
+        )
+    return rows_total, "sum_of_rows", "USGS gives no world total for this series; shares use the sum of reported rows."
+
+
+def _named_shares(numeric: pd.DataFrame, world_total: float) -> pd.DataFrame:
+    """Named countries' values summed per country, largest first, with share, rank and cumulative share."""
+    shares = (
+        numeric.groupby(["iso3", "country"], as_index=False, sort=False)["value_t"].sum()
+        .sort_values(["value_t", "iso3"], ascending=[False, True], kind="stable")
+        .reset_index(drop=True)
+    )
+    shares["share"] = shares["value_t"] / world_total
+    shares["rank"] = np.arange(1, len(shares) + 1)
+    shares["cumulative_share"] = shares["share"].cumsum()
+    return shares
+
+
+def _residual(shares: pd.DataFrame, other: pd.DataFrame, world_total: float) -> tuple[float, str | None]:
+    """Share not attributed to named countries, and a note when named shares overshoot the rounded total.
+
+    The residual is at least USGS's "Other countries" row, and at least what named countries
+    leave of the world total (rounding can make named shares sum to more than 1)."""
+    other_share = float(other.loc[other["value_status"] == "reported", "value_t"].sum()) / world_total
+    named_sum = float(shares["share"].sum())
+    residual = max(other_share, 1.0 - named_sum, 0.0)
+    if named_sum > 1.0 + 1e-9:
+        return residual, (
+            f"Named countries sum to {named_sum:.1%} of the rounded world total (USGS rounding); "
+            f"the residual is taken as the 'Other countries' row ({other_share:.1%})."
+        )
+    return residual, None
 
 
 def concentration_table(

@@ -156,15 +156,7 @@ def import_dependence(
     """
     check.columns("trade", trade, TRADE_REQUIRED)
     (reporter,) = check.iso3_codes("reporter", reporter)
-    imports = trade[trade["flow"] == "import"]
-    reporters = sorted(imports["reporter_iso3"].astype(str).unique())
-    if reporter not in reporters:
-        raise ParameterError(f"unknown reporter {reporter!r}: no import rows; valid: {', '.join(reporters)}")
-    rows = imports[imports["reporter_iso3"] == reporter]
-    if hs_codes is None and mapped_only:
-        rows = rows[rows["hs_code"].astype(str).isin(list(HS_PRODUCTS))]
-    rows = select_codes(rows, hs_codes, mineral)
-    rows = select_years(rows, years)
+    rows = _reporter_imports(trade, reporter, hs_codes, mineral, years, mapped_only)
     rows, notes = dedupe_trade(rows)
     zero_weights = int(((rows["net_weight_kg"] == 0) & (rows["value_usd"] > 0)).sum())
     if zero_weights:
@@ -172,30 +164,8 @@ def import_dependence(
             f"{zero_weights} {'record reports' if zero_weights == 1 else 'records report'} a weight of 0 kg beside a positive value "
             "(UN Comtrade's way of marking a weight as not reported); that weight is treated as missing."
         )
-    table = supplier_share_table(rows, CHINA, flow="import", by=("reporter_iso3", "hs_code", "year"))
-    table = table.rename(
-        columns={
-            "total_value_usd": "value_usd",
-            "total_net_weight_kg": "net_weight_kg",
-            "supplier_value_usd": "china_value_usd",
-            "supplier_net_weight_kg": "china_net_weight_kg",
-            "supplier_share": "china_share",
-            "supplier_share_weight": "china_share_weight",
-            "supplier_basis": "china_basis",
-        }
-    ).drop(columns="supplier")
-    table["hs_code"] = table["hs_code"].astype(str)
-    table["mineral"] = table["hs_code"].map(lambda c: HS_PRODUCTS[c].mineral if c in HS_PRODUCTS else None).astype("string")
-    table["stage"] = table["hs_code"].map(lambda c: HS_PRODUCTS[c].stage if c in HS_PRODUCTS else None).astype("string")
-    table = table.sort_values(["hs_code", "year"], kind="stable").reset_index(drop=True)
-    previous_year = table.groupby("hs_code")["year"].shift(1)
-    consecutive = (table["year"] - previous_year) == 1
-    for column, target in (("value_usd", "yoy_change"), ("net_weight_kg", "yoy_change_weight")):
-        before = table.groupby("hs_code")[column].shift(1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            table[target] = np.where(consecutive & (before > 0), table[column] / before - 1.0, np.nan)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        table["unit_value_usd_per_kg"] = np.where(table["net_weight_kg"] > 0, table["value_usd"] / table["net_weight_kg"], np.nan)
+    table = _china_table(rows)
+    _add_changes(table)
     if "source" in rows.columns:
         world_rows = rows[rows["partner_iso3"] == WORLD]
         sources = world_rows.assign(hs_code=world_rows["hs_code"].astype(str)).drop_duplicates(["hs_code", "year"])[["hs_code", "year", "source"]]
@@ -215,6 +185,52 @@ def import_dependence(
     table = table[columns]
     table.attrs["notes"] = notes
     return table
+
+
+def _reporter_imports(trade: pd.DataFrame, reporter: str, hs_codes: str | Iterable[str] | None, mineral: str | None,
+                      years: int | Iterable[int] | None, mapped_only: bool) -> pd.DataFrame:
+    """The reporter's import rows, narrowed to the codes, mineral and years asked for (checked)."""
+    imports = trade[trade["flow"] == "import"]
+    reporters = sorted(imports["reporter_iso3"].astype(str).unique())
+    if reporter not in reporters:
+        raise ParameterError(f"unknown reporter {reporter!r}: no import rows; valid: {', '.join(reporters)}")
+    rows = imports[imports["reporter_iso3"] == reporter]
+    if hs_codes is None and mapped_only:
+        rows = rows[rows["hs_code"].astype(str).isin(list(HS_PRODUCTS))]
+    rows = select_codes(rows, hs_codes, mineral)
+    return select_years(rows, years)
+
+
+def _china_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """China's share per reporter × HS code × year, in China's column names, with mineral and stage."""
+    table = supplier_share_table(rows, CHINA, flow="import", by=("reporter_iso3", "hs_code", "year"))
+    table = table.rename(
+        columns={
+            "total_value_usd": "value_usd",
+            "total_net_weight_kg": "net_weight_kg",
+            "supplier_value_usd": "china_value_usd",
+            "supplier_net_weight_kg": "china_net_weight_kg",
+            "supplier_share": "china_share",
+            "supplier_share_weight": "china_share_weight",
+            "supplier_basis": "china_basis",
+        }
+    ).drop(columns="supplier")
+    table["hs_code"] = table["hs_code"].astype(str)
+    table["mineral"] = table["hs_code"].map(lambda c: HS_PRODUCTS[c].mineral if c in HS_PRODUCTS else None).astype("string")
+    table["stage"] = table["hs_code"].map(lambda c: HS_PRODUCTS[c].stage if c in HS_PRODUCTS else None).astype("string")
+    return table.sort_values(["hs_code", "year"], kind="stable").reset_index(drop=True)
+
+
+def _add_changes(table: pd.DataFrame) -> None:
+    """Add year-on-year changes of value and weight (NaN without the previous calendar year) and the unit value, in place."""
+    previous_year = table.groupby("hs_code")["year"].shift(1)
+    consecutive = (table["year"] - previous_year) == 1
+    for column, target in (("value_usd", "yoy_change"), ("net_weight_kg", "yoy_change_weight")):
+        before = table.groupby("hs_code")[column].shift(1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            table[target] = np.where(consecutive & (before > 0), table[column] / before - 1.0, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["unit_value_usd_per_kg"] = np.where(table["net_weight_kg"] > 0, table["value_usd"] / table["net_weight_kg"], np.nan)
 
 
 def import_sources(trade: pd.DataFrame, reporter: str, hs_code: str, year: int) -> pd.DataFrame:

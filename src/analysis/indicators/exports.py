@@ -204,31 +204,14 @@ def export_concentration(
     check.choice("measure", measure, MEASURES)
     top_k = check.positive_int("top_k", top_k)
     hs_code = str(hs_code)
-    codes = sorted(trade["hs_code"].astype(str).unique())
-    if hs_code not in codes:
-        raise ParameterError(f"unknown hs_code {hs_code!r}; valid: {', '.join(codes)}")
-    rows = trade[trade["hs_code"].astype(str) == hs_code]
-    years = sorted(int(y) for y in rows["year"].unique())
-    if year is None:
-        if len(years) > 1:
-            raise ParameterError(f"hs_code {hs_code} has several years; choose year from: {', '.join(map(str, years))}")
-        year = years[0]
-    elif year not in years:
-        raise ParameterError(f"no rows for hs_code {hs_code} in {year}; years: {', '.join(map(str, years))}")
-    rows = rows[rows["year"] == year]
+    rows, year = _product_rows(trade, hs_code, year)
     rows, notes = dedupe_trade(rows)
     rows = clean_weights(rows)
     exports = rows[(rows["flow"] == "export") & (rows["partner_iso3"] == WORLD)]
     imports = rows[(rows["flow"] == "import") & (rows["partner_iso3"] == WORLD)]
     if exports.empty:
         raise ParameterError(f"no exporter reported hs_code {hs_code} in {year} (partner World)")
-    names = exports["reporter"] if "reporter" in exports.columns else exports["reporter_iso3"]
-    per = pd.DataFrame(
-        {"exporter_iso3": exports["reporter_iso3"].astype(str).to_numpy(), "exporter": names.astype(str).to_numpy(), "value": exports[measure].to_numpy(dtype=float)}
-    )
-    missing = per[per["value"].isna()]
-    per = per[per["value"] > 0].groupby(["exporter_iso3", "exporter"], as_index=False)["value"].sum()
-    per = per.sort_values(["value", "exporter_iso3"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    per, missing = _exporter_values(exports, measure)
     total = float(per["value"].sum())
     if total <= 0:
         raise ParameterError(f"hs_code {hs_code} {year}: no exporter reported a positive {measure}")
@@ -238,27 +221,8 @@ def export_concentration(
     per["rank"] = np.arange(1, len(per) + 1)
     per["cumulative_share"] = per["share"].cumsum()
     coverage = total / world_imports if world_imports > 0 else float("nan")
-    unit = "USD" if measure == "value_usd" else "kg"
     n_importers = int(imports["reporter_iso3"].nunique())
-    reasons = ["exporters that do not report to Comtrade (or not for this year)"]
-    if len(missing):
-        reasons.append("the exporters excluded below")
-    if measure == "value_usd":
-        reasons.append("the CIF/FOB valuation gap")
-    if np.isnan(coverage):
-        notes.append("No importer reported this product, so the coverage of the exporters in the file cannot be measured.")
-    elif coverage <= 1:
-        notes.append(
-            f"Coverage: the {len(per)} reporting exporters account for {total:,.0f} {unit}, {coverage:.0%} of world imports "
-            f"as reported by {n_importers} importers ({world_imports:,.0f} {unit}); the rest comes from "
-            + ", ".join(reasons[:-1]) + (" and " if len(reasons) > 1 else "") + reasons[-1] + "."
-        )
-    else:
-        notes.append(
-            f"Coverage: reported exports ({total:,.0f} {unit}) exceed world imports reported by {n_importers} importers "
-            f"({world_imports:,.0f} {unit}) by {coverage - 1:.0%}: some importers do not report, or record the product "
-            "under another code; shares are of reported exports."
-        )
+    notes.append(_coverage_note(total, world_imports, coverage, len(per), n_importers, measure, bool(len(missing))))
     if len(missing):
         notes.append(
             f"Excluded, not counted as zero: {', '.join(missing['exporter'])} reported no {measure.replace('_', ' ')} for this product."
@@ -284,6 +248,58 @@ def export_concentration(
         top_k_share=float(per["share"].head(top_k).sum()),
         missing_exporters=tuple(missing["exporter_iso3"]),
         notes=tuple(notes),
+    )
+
+
+def _product_rows(trade: pd.DataFrame, hs_code: str, year: int | None) -> tuple[pd.DataFrame, int]:
+    """Rows of one HS code and year (the only year when ``year`` is None), checked."""
+    codes = sorted(trade["hs_code"].astype(str).unique())
+    if hs_code not in codes:
+        raise ParameterError(f"unknown hs_code {hs_code!r}; valid: {', '.join(codes)}")
+    rows = trade[trade["hs_code"].astype(str) == hs_code]
+    years = sorted(int(y) for y in rows["year"].unique())
+    if year is None:
+        if len(years) > 1:
+            raise ParameterError(f"hs_code {hs_code} has several years; choose year from: {', '.join(map(str, years))}")
+        year = years[0]
+    elif year not in years:
+        raise ParameterError(f"no rows for hs_code {hs_code} in {year}; years: {', '.join(map(str, years))}")
+    return rows[rows["year"] == year], year
+
+
+def _exporter_values(exports: pd.DataFrame, measure: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Positive values per exporter, largest first, and the exporters that reported none of ``measure``."""
+    names = exports["reporter"] if "reporter" in exports.columns else exports["reporter_iso3"]
+    per = pd.DataFrame(
+        {"exporter_iso3": exports["reporter_iso3"].astype(str).to_numpy(), "exporter": names.astype(str).to_numpy(), "value": exports[measure].to_numpy(dtype=float)}
+    )
+    missing = per[per["value"].isna()]
+    per = per[per["value"] > 0].groupby(["exporter_iso3", "exporter"], as_index=False)["value"].sum()
+    per = per.sort_values(["value", "exporter_iso3"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return per, missing
+
+
+def _coverage_note(total: float, world_imports: float, coverage: float, n_exporters: int, n_importers: int, measure: str,
+                   any_missing: bool) -> str:
+    """How much of world imports the reporting exporters explain, and why the rest is missing."""
+    unit = "USD" if measure == "value_usd" else "kg"
+    reasons = ["exporters that do not report to Comtrade (or not for this year)"]
+    if any_missing:
+        reasons.append("the exporters excluded below")
+    if measure == "value_usd":
+        reasons.append("the CIF/FOB valuation gap")
+    if np.isnan(coverage):
+        return "No importer reported this product, so the coverage of the exporters in the file cannot be measured."
+    if coverage <= 1:
+        return (
+            f"Coverage: the {n_exporters} reporting exporters account for {total:,.0f} {unit}, {coverage:.0%} of world imports "
+            f"as reported by {n_importers} importers ({world_imports:,.0f} {unit}); the rest comes from "
+            + ", ".join(reasons[:-1]) + (" and " if len(reasons) > 1 else "") + reasons[-1] + "."
+        )
+    return (
+        f"Coverage: reported exports ({total:,.0f} {unit}) exceed world imports reported by {n_importers} importers "
+        f"({world_imports:,.0f} {unit}) by {coverage - 1:.0%}: some importers do not report, or record the product "
+        "under another code; shares are of reported exports."
     )
 
 

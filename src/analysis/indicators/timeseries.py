@@ -113,6 +113,50 @@ def flows_around_events(
     window = check.positive_int("window_months", window_months)
     check.choice("match", match, ("mineral", "all"))
     partners = check.iso3_codes("partners", partners)
+    flows = _monthly_flows(exports, partners, minerals)
+    keys = ["partner_iso3", "partner", "series", "mineral"]
+    first, last = flows["month"].min(), flows["month"].max()
+    notes = [
+        "China-reported exports (mirror data, FOB USD) from tables derived from UN Comtrade by a third party: secondary data.",
+    ]
+    if fill_missing_months:
+        months = pd.date_range(first, last, freq="MS")
+        lines = flows[keys].drop_duplicates()
+        full = lines.merge(pd.DataFrame({"month": months}), how="cross")
+        flows = full.merge(flows, on=keys + ["month"], how="left")
+        flows[["value_usd", "quantity_kg"]] = flows[["value_usd", "quantity_kg"]].fillna(0.0)
+        notes.append("Months absent from the tables are counted as zero exports.")
+    else:
+        notes.append("Months absent from the tables are treated as unknown and skipped in window means.")
+
+    tagged = _dated_events(events, categories, window, first, last)
+    lines = flows[keys].drop_duplicates()
+    pairs = tagged[["event_id", "event", "date", "month", "date_precision", "category", "minerals", "in_range"]].merge(lines, how="cross")
+    if match == "mineral":
+        pairs = pairs[[m in ms for m, ms in zip(pairs["mineral"], pairs["minerals"])]]
+    kept_events = tagged[tagged["event_id"].isin(pairs["event_id"])].reset_index(drop=True)
+    year_only = kept_events.loc[kept_events["date_precision"] == "year", "event"].tolist()
+    if year_only:
+        notes.append(f"Events dated only to the year have no window: {'; '.join(year_only)}.")
+    aligned = _aligned(pairs, flows, keys, window)
+    windows = _windows(pairs, aligned, window)
+    out_of_range = kept_events.loc[~kept_events["in_range"] & (kept_events["date_precision"] != "year"), "event"].tolist()
+    if out_of_range:
+        notes.append(
+            f"Data run {first:%Y-%m}–{last:%Y-%m}; events without a full ±{window}-month window: {'; '.join(out_of_range)}."
+        )
+    return FlowsAroundEvents(
+        flows=flows,
+        events=kept_events,
+        aligned=aligned,
+        windows=windows,
+        window_months=window,
+        notes=tuple(notes),
+    )
+
+
+def _monthly_flows(exports: pd.DataFrame, partners: list[str], minerals: Iterable[str] | None) -> pd.DataFrame:
+    """The flows to ``partners`` (and of ``minerals``), one row per partner × series × mineral × month (checked)."""
     series_column = "product_group" if "product_group" in exports.columns else "hs_code" if "hs_code" in exports.columns else None
     if series_column is None:
         raise ParameterError("exports must have a product_group (groups table) or hs_code (HS6 table) column")
@@ -141,21 +185,12 @@ def flows_around_events(
         }
     )
     keys = ["partner_iso3", "partner", "series", "mineral"]
-    flows = flows.groupby(keys + ["month"], as_index=False, sort=True)[["value_usd", "quantity_kg"]].sum(min_count=1)
-    first, last = flows["month"].min(), flows["month"].max()
-    notes = [
-        "China-reported exports (mirror data, FOB USD) from tables derived from UN Comtrade by a third party: secondary data.",
-    ]
-    if fill_missing_months:
-        months = pd.date_range(first, last, freq="MS")
-        lines = flows[keys].drop_duplicates()
-        full = lines.merge(pd.DataFrame({"month": months}), how="cross")
-        flows = full.merge(flows, on=keys + ["month"], how="left")
-        flows[["value_usd", "quantity_kg"]] = flows[["value_usd", "quantity_kg"]].fillna(0.0)
-        notes.append("Months absent from the tables are counted as zero exports.")
-    else:
-        notes.append("Months absent from the tables are treated as unknown and skipped in window means.")
+    return flows.groupby(keys + ["month"], as_index=False, sort=True)[["value_usd", "quantity_kg"]].sum(min_count=1)
 
+
+def _dated_events(events: pd.DataFrame, categories: Iterable[str] | None, window: int,
+                  first: pd.Timestamp, last: pd.Timestamp) -> pd.DataFrame:
+    """Tagged events of ``categories`` with their ``month`` and ``in_range`` (a full window of data on both sides)."""
     tagged = tag_events(events)
     if categories is not None:
         wanted_categories = [str(c) for c in ([categories] if isinstance(categories, str) else categories)]
@@ -168,23 +203,21 @@ def flows_around_events(
     event_month = _month_number(tagged["month"])
     first_n, last_n = _month_number(pd.Series([first]))[0], _month_number(pd.Series([last]))[0]
     tagged["in_range"] = (tagged["date_precision"] != "year").to_numpy() & (event_month - window >= first_n) & (event_month + window <= last_n)
+    return tagged
 
-    lines = flows[keys].drop_duplicates()
-    pairs = tagged[["event_id", "event", "date", "month", "date_precision", "category", "minerals", "in_range"]].merge(lines, how="cross")
-    if match == "mineral":
-        pairs = pairs[[m in ms for m, ms in zip(pairs["mineral"], pairs["minerals"])]]
-    kept_events = tagged[tagged["event_id"].isin(pairs["event_id"])].reset_index(drop=True)
-    year_only = kept_events.loc[kept_events["date_precision"] == "year", "event"].tolist()
-    if year_only:
-        notes.append(f"Events dated only to the year have no window: {'; '.join(year_only)}.")
 
+def _aligned(pairs: pd.DataFrame, flows: pd.DataFrame, keys: list[str], window: int) -> pd.DataFrame:
+    """One row per dated event × line × month within ``window`` months of the event, with ``offset``."""
     dated = pairs[pairs["date_precision"] != "year"].rename(columns={"month": "event_month"})
     aligned = dated.merge(flows, on=keys, how="inner")
     aligned["offset"] = (_month_number(aligned["month"]) - _month_number(aligned["event_month"])).astype(int)
     aligned = aligned[aligned["offset"].abs() <= window]
     aligned = aligned[["event_id", "event", "date", "category", "partner_iso3", "partner", "series", "mineral", "month", "offset", "value_usd", "quantity_kg"]]
-    aligned = aligned.sort_values(["event_id", "partner_iso3", "series", "offset"], kind="stable").reset_index(drop=True)
+    return aligned.sort_values(["event_id", "partner_iso3", "series", "offset"], kind="stable").reset_index(drop=True)
 
+
+def _windows(pairs: pd.DataFrame, aligned: pd.DataFrame, window: int) -> pd.DataFrame:
+    """Before and after means, months with data and changes, one row per event × partner × series."""
     side = np.select([aligned["offset"] < 0, aligned["offset"] > 0], ["before", "after"], "event")
     sided = aligned.assign(side=side)
     sided = sided[sided["side"] != "event"]
@@ -210,21 +243,8 @@ def flows_around_events(
             after = windows[f"after_mean_{unit}"].to_numpy(dtype=float)
             windows[f"change_{unit}"] = np.where(before > 0, after / before - 1.0, np.nan)
     windows["complete"] = (windows["before_months"] == window) & (windows["after_months"] == window)
-    windows = windows[
+    return windows[
         ["event_id", "event", "date", "date_precision", "category", "partner_iso3", "partner", "series", "mineral",
          "before_months", "after_months", "before_mean_usd", "after_mean_usd", "change_usd",
          "before_mean_kg", "after_mean_kg", "change_kg", "complete", "in_range"]
     ].sort_values(["event_id", "partner_iso3", "series"], kind="stable").reset_index(drop=True)  # fmt: skip
-    out_of_range = kept_events.loc[~kept_events["in_range"] & (kept_events["date_precision"] != "year"), "event"].tolist()
-    if out_of_range:
-        notes.append(
-            f"Data run {first:%Y-%m}–{last:%Y-%m}; events without a full ±{window}-month window: {'; '.join(out_of_range)}."
-        )
-    return FlowsAroundEvents(
-        flows=flows,
-        events=kept_events,
-        aligned=aligned,
-        windows=windows,
-        window_months=window,
-        notes=tuple(notes),
-    )

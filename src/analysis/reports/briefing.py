@@ -176,16 +176,32 @@ def _findings(
 ) -> list[str]:
     """Key findings, each leading with what it means: concentration, the refining chokepoint,
     the direction since the first year, India's and Japan's dependence, the IEA outlook."""
-    findings = []
+    found = [
+        _concentration_finding(table, year),
+        _refining_finding(stages),
+        _direction_finding(trends),
+        _dependence_finding(imports, lithium),
+        _outlook_finding(stages),
+    ]
+    return [f for f in found if f is not None]
+
+
+def _concentration_finding(table: pd.DataFrame, year: int) -> str | None:
+    """How many priority minerals are highly concentrated, and which China leads (None when it leads none)."""
     china_led = table[table["leader"] == "China"].sort_values("leader_share", ascending=False)
     high = table[table["hhi_lower"] > HHI_HIGHLY_CONCENTRATED]
-    if len(china_led):
-        parts = [f"{r.mineral.lower()} ({fmt_share(r.leader_share)} of world {MEASURE_LABELS[r.measure]})" for r in china_led.itertuples()]
-        findings.append(
-            f"**Most priority minerals come from a few countries, and China leads in several.** "
-            f"{number_word(len(high)).capitalize()} of the {count_noun(len(table), 'priority mineral')} were highly concentrated in {year} "
-            f"(HHI above {HHI_HIGHLY_CONCENTRATED:,} even at its lower bound); China was the largest producer of {join_names(parts)}."
-        )
+    if not len(china_led):
+        return None
+    parts = [f"{r.mineral.lower()} ({fmt_share(r.leader_share)} of world {MEASURE_LABELS[r.measure]})" for r in china_led.itertuples()]
+    return (
+        f"**Most priority minerals come from a few countries, and China leads in several.** "
+        f"{number_word(len(high)).capitalize()} of the {count_noun(len(table), 'priority mineral')} were highly concentrated in {year} "
+        f"(HHI above {HHI_HIGHLY_CONCENTRATED:,} even at its lower bound); China was the largest producer of {join_names(parts)}."
+    )
+
+
+def _refining_finding(stages: StageSection) -> str | None:
+    """The minerals whose refining China holds more of than their mining (None when there are none)."""
     comparison = stages.comparison.set_index(["mineral", "stage"])
     gaps = []
     for mineral in dict.fromkeys(stages.comparison["mineral"]):
@@ -195,24 +211,33 @@ def _findings(
         if refined == refined and refined > mined_at_most:
             gaps.append((mineral, mining["china_share"], refined))
     n_iea = stages.comparison["mineral"].nunique()
-    if gaps:
-        widest = max((g for g in gaps if g[1] == g[1]), key=lambda g: g[2] - g[1], default=gaps[0])
-        which = f"all {number_word(n_iea)} minerals" if len(gaps) == n_iea else f"{number_word(len(gaps))} of the {number_word(n_iea)} minerals"
-        findings.append(
-            f"**The bottleneck is refining more than mining.** In {stages.year} China's share of world refining was larger than its "
-            f"share of mining for {which} the IEA covers; the gap is widest for {widest[0].lower()} ({fmt_share(widest[1])} of mining, "
-            f"{fmt_share(widest[2])} of refining). China's refining shares: "
-            + join_names([f"{m.lower()} {fmt_share(r)}" for m, _, r in sorted(gaps, key=lambda g: -g[2])]) + "."
-        )
+    if not gaps:
+        return None
+    widest = max((g for g in gaps if g[1] == g[1]), key=lambda g: g[2] - g[1], default=gaps[0])
+    which = f"all {number_word(n_iea)} minerals" if len(gaps) == n_iea else f"{number_word(len(gaps))} of the {number_word(n_iea)} minerals"
+    return (
+        f"**The bottleneck is refining more than mining.** In {stages.year} China's share of world refining was larger than its "
+        f"share of mining for {which} the IEA covers; the gap is widest for {widest[0].lower()} ({fmt_share(widest[1])} of mining, "
+        f"{fmt_share(widest[2])} of refining). China's refining shares: "
+        + join_names([f"{m.lower()} {fmt_share(r)}" for m, _, r in sorted(gaps, key=lambda g: -g[2])]) + "."
+    )
+
+
+def _direction_finding(trends: TrendSection) -> str:
+    """For how many priority minerals the top three's share rose between the first and the last year."""
     t = trends.trends
     ends = t[t["year"].isin([trends.first, trends.last])].pivot_table(index="mineral", columns="year", values="top3_share")
     rose = ends[ends[trends.last] > ends[trends.first]]
     fell = ends[ends[trends.last] < ends[trends.first]]
-    findings.append(
+    return (
         f"**Supply is getting more concentrated, not less.** Between {trends.first} and {trends.last} the top three producers' "
         f"share rose for {number_word(len(rose))} of the {number_word(len(ends))} priority minerals"
         + (f" and fell for {join_names([m.lower() for m in fell.index])}" if len(fell) else "") + "."
     )
+
+
+def _dependence_finding(imports: pd.DataFrame, lithium: dict[str, object]) -> str:
+    """Japan's lithium-hydroxide imports from China, and India's natural-graphite imports from China where known."""
     dependence = (
         f"**Japan's battery supply chain depends on China.** In {lithium['year']}, China supplied {fmt_share(lithium['share'])} of "
         f"Japan's imports of {LITHIUM_HYDROXIDE_PRODUCT} by value (HS {lithium['hs_code']}, {fmt_usd(lithium['value_usd'])})."
@@ -229,18 +254,22 @@ def _findings(
         else:
             india = f"India bought {fmt_share(last.china_share)} of its natural graphite imports from China in {int(last.year)}"
         dependence += f" {india} (HS 2504, by value)."
-    findings.append(dependence)
+    return dependence
+
+
+def _outlook_finding(stages: StageSection) -> str | None:
+    """The minerals China would still refine more than half of in the IEA outlook's last year (None when none)."""
     outlook = stages.outlook
     final = int(outlook["year"].max())
     china = outlook[(outlook["group"] == "China") & (outlook["stage"] == "refining")].pivot_table(index="mineral", columns="year", values="share")
     still = china[china[final] > 0.5]
-    if len(still):
-        findings.append(
-            f"**The IEA does not expect this to change quickly.** In the {PROJECTION_LABEL} China would still refine more than half "
-            f"of world output of {count_noun(len(still), 'mineral')} in {final}: "
-            + join_names([f"{m.lower()} {fmt_share(v)}" for m, v in still[final].sort_values(ascending=False).items()]) + "."
-        )
-    return findings
+    if not len(still):
+        return None
+    return (
+        f"**The IEA does not expect this to change quickly.** In the {PROJECTION_LABEL} China would still refine more than half "
+        f"of world output of {count_noun(len(still), 'mineral')} in {final}: "
+        + join_names([f"{m.lower()} {fmt_share(v)}" for m, v in still[final].sort_values(ascending=False).items()]) + "."
+    )
 
 
 def events_brief(events: pd.DataFrame) -> pd.DataFrame:

@@ -146,15 +146,7 @@ def partnership(as_of: str = "2025-12-31") -> Partnership:
     events = load_events()
     frameworks = load_frameworks()
     lists = load_critical_mineral_lists()
-    milestones = milestone_table(events)
-    counts = events["category"].value_counts()
-    bilateral = events[events["countries"].map(lambda c: set(c) == set(PARTNERS))]
-    since_dialogue = bilateral[bilateral["date_start"] >= pd.Timestamp("2024-11-27")]
     membership = membership_matrix(frameworks, when)
-    both_frameworks = sorted(
-        set(membership.loc[membership["member"] & (membership["iso3"] == "IND"), "framework"])
-        & set(membership.loc[membership["member"] & (membership["iso3"] == "JPN"), "framework"])
-    )
     overlap = lists_overlap(lists)
     both = sorted(overlap.loc[overlap["status"] == "on both lists", "mineral"].unique(),
                   key=lambda m: (m not in PRIORITY_MINERALS, m))
@@ -163,9 +155,40 @@ def partnership(as_of: str = "2025-12-31") -> Partnership:
     comp = complementarity(usgs, lists, trade, year=USGS_YEAR, trade_year=TRADE_YEAR)
     comp = latest_china_shares(comp, trade)
     lithium = japan_lithium_hydroxide(trade)
-    by_mineral = mineral_events_table(events, available(usgs))
-    india_reserves = comp[comp["india_reserves_t"].notna() & (comp["india_reserves_t"] > 0)]
+    return Partnership(
+        as_of=when,
+        events=events,
+        milestones=milestone_table(events),
+        category_counts=events["category"].value_counts(),
+        membership=membership,
+        lists_overlap=overlap,
+        both_lists=both,
+        complementarity=comp,
+        complementarity_table=complementarity_display(comp),
+        by_mineral=mineral_events_table(events, available(usgs)),
+        lithium=lithium,
+        findings=_findings(events, when, _both_frameworks(membership), both, comp, lithium),
+        caveats=_caveats(events),
+        events_source=_source_of("events"),
+        frameworks_source=_source_of("frameworks"),
+        lists_source=_source_of("lists"),
+    )
 
+
+def _both_frameworks(membership: pd.DataFrame) -> list[str]:
+    """The frameworks India and Japan are both members of (names, sorted)."""
+    return sorted(
+        set(membership.loc[membership["member"] & (membership["iso3"] == "IND"), "framework"])
+        & set(membership.loc[membership["member"] & (membership["iso3"] == "JPN"), "framework"])
+    )
+
+
+def _findings(events: pd.DataFrame, when: pd.Timestamp, both_frameworks: list[str], both: list[str], comp: pd.DataFrame,
+              lithium: dict[str, object]) -> list[str]:
+    """The timeline in numbers, the shared frameworks and critical minerals, India's reserves, Japan's lithium."""
+    bilateral = events[events["countries"].map(lambda c: set(c) == set(PARTNERS))]
+    since_dialogue = bilateral[bilateral["date_start"] >= pd.Timestamp("2024-11-27")]
+    india_reserves = comp[comp["india_reserves_t"].notna() & (comp["india_reserves_t"] > 0)]
     findings = [
         f"From {events['date'].iloc[0][:4]} to {events['date'].iloc[-1][:4]}, {count_noun(len(events), 'sourced event')} "
         f"trace the partnership; {len(bilateral)} are strictly bilateral India–Japan steps, "
@@ -184,8 +207,13 @@ def partnership(as_of: str = "2025-12-31") -> Partnership:
         f"Japan still buys most of its battery lithium from China: in {lithium['year']}, China supplied "
         f"{fmt_share(lithium['share'])} of Japan's imports of lithium oxide and hydroxide by value (HS {lithium['hs_code']})."
     )
+    return findings
+
+
+def _caveats(events: pd.DataFrame) -> list[str]:
+    """How far the events rest on official pages, how partial dates are drawn, which Japanese list is used."""
     n_primary = int((events["source_type"] == "primary").sum())
-    caveats = [
+    return [
         f"{n_primary} of the {len(events)} events rest on an official government page; for the other "
         f"{len(events) - n_primary} no official page could be found, and they rest on news agencies, law firms or trade "
         "press, many of which reproduce official statements. The timeline and the events table mark each event as "
@@ -194,24 +222,6 @@ def partnership(as_of: str = "2025-12-31") -> Partnership:
         "Japan's list is its 31 prioritised rare-metal types (2009 strategy); the current 34-mineral JOGMEC "
         "stockpiling list could not be sourced in full.",
     ]
-    return Partnership(
-        as_of=when,
-        events=events,
-        milestones=milestones,
-        category_counts=counts,
-        membership=membership,
-        lists_overlap=overlap,
-        both_lists=both,
-        complementarity=comp,
-        complementarity_table=complementarity_display(comp),
-        by_mineral=by_mineral,
-        lithium=lithium,
-        findings=findings,
-        caveats=caveats,
-        events_source=_source_of("events"),
-        frameworks_source=_source_of("frameworks"),
-        lists_source=_source_of("lists"),
-    )
 
 
 #: USGS year (production, reserves) and Comtrade year (Japan's trade with the World) of the
