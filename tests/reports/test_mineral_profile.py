@@ -184,3 +184,22 @@ def test_cobalt_bloc_chart_is_replaced_by_its_figures_when_near_empty(usgs, raw_
     assert f"the Quad's members hold {fmt_share(quad / world)} of world mine production" in cobalt.blocs_note
     assert "USGS lists no mine production or reserves for India and Japan" in cobalt.blocs_note
     assert "A chart would show only two bars" in cobalt.blocs_note
+
+
+def test_a_mineral_usgs_splits_into_forms_gets_a_profile_of_one_stated_form(raw_dir, usgs):
+    """Platinum-group metals: USGS gives palladium and platinum separately (they cannot be added).
+    The profile reads the form with figures for the most countries (a tie here: the first listed),
+    says so, and its lead share recomputes from the raw file."""
+    rows = {}
+    with open(raw_dir / "usgs-mcs-2025" / "MCS2025_World_Data.csv", encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["COMMODITY"].strip().lower() == "platinum-group metals" and "palladium" in row["TYPE"].lower():
+                rows[row["COUNTRY"].strip()] = float(row["PROD_EST_ 2024"])
+    world = rows.pop("World total (rounded)")
+    rows.pop("Other Countries")
+    leader = max(rows, key=rows.get)
+    profile = mineral_profile("Platinum-group metals", 2024, usgs)
+    assert "palladium" in profile.production.usgs_type.lower()
+    assert f"**{fmt_share(rows[leader] / world)}**" in profile.findings[0] and leader in profile.findings[0]
+    note = profile.caveats[0]
+    assert "“palladium content”" in note and "“platinum content”" in note and "cannot be added up" in note

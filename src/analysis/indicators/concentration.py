@@ -191,6 +191,8 @@ def series(usgs: pd.DataFrame, mineral: str, measure: str, year: int, usgs_type:
     # Reserves and capacity repeat on every production row of a commodity (copper's refinery
     # rows carry empty reserves): a TYPE whose cells are all empty is not a series.
     informative = rows.groupby("type")["value_status"].transform(lambda s: (s != "no_data").any())
+    if not informative.any() and rows["type"].nunique() > 1:
+        raise ParameterError(f"USGS gives no {MEASURE_LABELS[measure]} figures for {mineral} in {year} (every cell is empty)")
     rows = rows[informative] if informative.any() else rows
     types = sorted(rows["type"].unique())
     if usgs_type is None:

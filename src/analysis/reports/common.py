@@ -12,7 +12,8 @@ from analysis.data.wgi import STABILITY_RESOURCE, load_political_stability, six_
 from analysis.errors import ParameterError
 from analysis.indicators.dependence import import_dependence
 from analysis.indicators.risk import governance_scores
-from analysis.text import fmt_hhi_range, fmt_share
+from analysis.indicators.series import SeriesChoice
+from analysis.text import count_noun, fmt_hhi_range, fmt_share, join_names, lower_first
 
 
 @lru_cache(maxsize=1)
@@ -37,12 +38,33 @@ def usgs_source(editions: pd.Series | list[int]) -> str:
 
 def unit_note(usgs_type: str, mineral: str) -> str:
     """What the tonnes measure, from USGS's TYPE ("Mine production, lithium content" → "lithium content")."""
-    parts = [p.strip() for p in usgs_type.split(",")[1:] if p.strip().lower() != "estimated"]
-    if parts:
-        return ", ".join(parts)
+    form = _form(usgs_type)
+    if form:
+        return form
     if usgs_type.lower().startswith("primary"):
         return f"primary {mineral.lower()}"
     return f"{mineral.lower()}, gross weight"
+
+
+_PRODUCTION_WORDS = re.compile(r"^\s*(world\s+)?(total\s+)?(mine|refinery|smelter)?\s*p?r?o?duction\s*[,:\-–]\s*", re.IGNORECASE)
+
+
+def _form(usgs_type: str) -> str:
+    """The product part of a USGS TYPE, whatever separator the edition used ("Mine production:
+    Platinum", "Mine production - usable ore", "Mine poduction, Kaolin"); "" when there is none."""
+    text = _PRODUCTION_WORDS.sub("", usgs_type.strip(), count=1) if _PRODUCTION_WORDS.match(usgs_type) else ""
+    parts = [p.strip() for p in text.rstrip(". ").split(",") if p.strip() and p.strip().lower() != "estimated"]
+    return ", ".join(parts)
+
+
+def series_choice_note(choice: SeriesChoice, label: str) -> str:
+    """Reader words for a :class:`~analysis.indicators.series.SeriesChoice`: which form the report
+    reads and which it leaves out, so no share is mistaken for one of all forms together."""
+    chosen = lower_first(_form(choice.chosen) or choice.chosen)
+    others = [f"“{lower_first(_form(t) or t)}”" for t in choice.dropped]
+    return (f"USGS gives {label} of {choice.mineral.lower()} for {choice.year} as {count_noun(len(others) + 1, 'series', 'series')} "
+            f"that cannot be added up; this report reads the “{chosen}” series (figures for the most countries) and leaves out "
+            f"{join_names(others)}, so every share here is a share of world {choice.mineral.lower()} ({chosen}).")
 
 
 def load_governance(year: int | None = None, *, basis: str = "auto", package_path=None) -> pd.DataFrame:

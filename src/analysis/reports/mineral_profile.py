@@ -22,8 +22,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.data import load_frameworks, load_usgs
-from analysis.indicators.concentration import Concentration
+from analysis.indicators.concentration import MEASURE_LABELS, Concentration
 from analysis.indicators.risk import SupplyRisk
+from analysis.indicators.series import one_series_per_measure
+from analysis.reports.common import series_choice_note
 from analysis.reports.country_sections import MirrorSection
 from analysis.reports.mineral_sections import production_trend, rare_earths_section, stages_detail
 from analysis.reports.mineral_supply import bloc_section, production_section, risk_section
@@ -94,9 +96,13 @@ class MineralProfile:
 def mineral_profile(mineral: str, year: int = 2024, usgs: pd.DataFrame | None = None) -> MineralProfile:
     """Concentration of production and reserves, top producers, R/P years and the China–India–Japan
     position for one mineral and year, with the sentences that report them (numbers computed)."""
-    usgs = load_usgs() if usgs is None else usgs
+    # One series per measure and year for every section (USGS splits a few minerals into forms
+    # that cannot be added up); the choice for the report's year is stated among the caveats.
+    usgs, choices = one_series_per_measure(load_usgs() if usgs is None else usgs, mineral)
     supply = production_section(usgs, mineral, year)
     production, label = supply.production, supply.label
+    series_notes = [series_choice_note(c, MEASURE_LABELS.get(c.measure, c.measure)) for c in choices
+                    if c.year == year and c.measure in (supply.measure, "reserves")]
     frameworks = load_frameworks()
     moved = production_trend(usgs, mineral, supply.stage, label, year, frameworks)
     stages = stages_detail(mineral, year, frameworks)
@@ -116,7 +122,7 @@ def mineral_profile(mineral: str, year: int = 2024, usgs: pd.DataFrame | None = 
         blocs=blocs.blocs, exports=exports.exports, exports_table=exports.table, main_export=exports.main_export,
         exports_notes=exports.notes, china_imports=imports.china_imports,
         risk=risk.risk, risk_grid=risk.grid, risk_notes=risk.notes,
-        findings=findings, caveats=supply.caveats, trade_source=TRADE_SOURCE, imports_source=imports.source,
+        findings=findings, caveats=[*series_notes, *supply.caveats], trade_source=TRADE_SOURCE, imports_source=imports.source,
         producers_intro=supply.producers_intro, show_cumulative=supply.show_cumulative,
         cumulative_note=supply.cumulative_note, show_blocs=blocs.show, blocs_note=blocs.note,
         trend=moved.trend, trend_stage_label=label, production_trend=moved.production_trend,
