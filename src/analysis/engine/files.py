@@ -31,6 +31,14 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+def read_text_or_none(path: Path) -> str | None:
+    """The UTF-8 text of ``path``, or None when it cannot be read (missing, a folder …)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
 def remove_stale_temporaries(folder: Path) -> list[Path]:
     """Delete ``.*.tmp-<pid>`` files in ``folder`` and its sub-folders (left by a crash)."""
     removed = []

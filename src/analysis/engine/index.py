@@ -14,10 +14,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from analysis.engine.cache import Project, read_entry
-from analysis.engine.files import atomic_write_text
+from analysis.engine.files import atomic_write_text, read_text_or_none
 from analysis.engine.html import stylesheet
 from analysis.engine.publications import Report
-from analysis.engine.site import citation, cite_block, document_start, headline, search_entries, vintage
+from analysis.engine.site import citation, cite_block, document_start, headline_text, search_entries_text, vintage
 
 #: The front page's search: plain JavaScript over the inlined index (every h2 section of every
 #: report), so it works from the published folder opened as files — no server, no library, no
@@ -93,14 +93,15 @@ def render(project: Project, reports: list[Report], epoch: int, heading: str) ->
             if entry and entry.get("status") == "failed":
                 extras.append('<span class="failed">last build failed</span>')
             extra = f' <span class="econsec-links">({" · ".join(extras)})</span>' if extras else ""
-            finding = headline(html_path)
+            page = read_text_or_none(html_path)
+            finding = headline_text(page) if page else ""
             sources = vintage(project, entry)
             lines = [f"{link}{extra}"]
             if finding:
                 lines.append(f'<p class="econsec-headline">{html.escape(finding)}</p>')
-            if html_path.exists():
+            if page is not None:
                 lines.append(_cite_block(report, entry, sources, heading, epoch))
-                search.extend(search_entries(html_path, report.title))
+                search.extend(search_entries_text(page, html_path.name, report.title))
             items.append("<li>" + "\n".join(lines) + "</li>")
         parts.append(f"<h2>{html.escape(group)}</h2>\n<ul class=\"econsec-index\">\n" + "\n".join(items) + "\n</ul>")
     body = "\n".join(parts) or "<p>No reports in publications.toml.</p>"
@@ -142,11 +143,8 @@ def write_index(project: Project, reports: list[Report], epoch: int, heading: st
     """Write ``reports/index.html`` (titled ``heading``, ``[project] title``) if its content changed; True if written."""
     path = project.reports / "index.html"
     text = render(project, reports, epoch, heading)
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return False
-    except OSError:
-        pass
+    if read_text_or_none(path) == text:
+        return False
     project.reports.mkdir(parents=True, exist_ok=True)
     atomic_write_text(path, text)
     return True

@@ -28,7 +28,7 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from analysis.engine.cache import Project, read_entry
-from analysis.engine.files import atomic_write_text
+from analysis.engine.files import atomic_write_text, read_text_or_none
 from analysis.engine.fingerprint import KIND_PREFIX
 from analysis.engine.publications import Report
 from analysis.paths import data_version
@@ -62,11 +62,8 @@ class _FirstFinding(HTMLParser):
 
 def headline(html_path: Path) -> str:
     """The first key finding of a built report page, as plain text ('' when it has none)."""
-    try:
-        page = html_path.read_text(encoding="utf-8")
-    except OSError:
-        return ""
-    return headline_text(page)
+    page = read_text_or_none(html_path)
+    return headline_text(page) if page is not None else ""
 
 
 def _resources(project: Project) -> dict[str, dict[str, Any]]:
@@ -243,11 +240,8 @@ def write_feed(project: Project, reports: list[Report], epoch: int, heading: str
     """Write ``reports/feed.xml`` and its state if the feed changed; True if written."""
     text, state = feed_text(project, reports, epoch, heading)
     path = project.reports / "feed.xml"
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return False
-    except OSError:
-        pass
+    if read_text_or_none(path) == text:
+        return False
     project.cache.mkdir(parents=True, exist_ok=True)
     atomic_write_text(project.cache / "feed-state.json", json.dumps(state, sort_keys=True, indent=1))
     atomic_write_text(path, text)
@@ -307,10 +301,14 @@ SEARCH_TEXT_CHARS = 1500
 def search_entries(html_path: Path, title: str) -> list[dict[str, str]]:
     """One search-index entry per h2 section of a built report: ``url`` (page#anchor), ``title``
     (report — section), ``text`` (the section's words, whitespace collapsed, truncated)."""
-    try:
-        page = html_path.read_text(encoding="utf-8")
-    except OSError:
+    page = read_text_or_none(html_path)
+    if page is None:
         return []
+    return search_entries_text(page, html_path.name, title)
+
+
+def search_entries_text(page: str, name: str, title: str) -> list[dict[str, str]]:
+    """:func:`search_entries` of a page's HTML text ``page`` published as file ``name``."""
     parser = _Sections()
     parser.feed(page)
     entries = []
@@ -319,6 +317,6 @@ def search_entries(html_path: Path, title: str) -> list[dict[str, str]]:
         text = " ".join("".join(chunks).split())[:SEARCH_TEXT_CHARS]
         if not text and not heading:
             continue
-        url = html_path.name + (f"#{anchor}" if anchor else "")
+        url = name + (f"#{anchor}" if anchor else "")
         entries.append({"url": url, "title": f"{title} — {heading}" if heading else title, "text": text})
     return entries
