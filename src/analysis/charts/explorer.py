@@ -14,6 +14,12 @@ from analysis.charts.theme import COLOURS, entity_range, publish
 TOP_N = 12
 
 
+#: width of each panel (px): wider than the title and subtitle, which are anchored at the panels'
+#: left edge and would otherwise run past the page's right edge once short country labels
+#: (cobalt: Finland, Canada …) move that edge to the right
+PANEL_WIDTH = 560
+
+
 def explorer_chart(shares: pd.DataFrame, summary: pd.DataFrame, *, mineral: str, stage: str, year: int,
                    source: str) -> alt.VConcatChart:
     """Country shares of the chosen mineral × stage × year (bars, China, India and Japan coloured)
@@ -45,7 +51,7 @@ def explorer_chart(shares: pd.DataFrame, summary: pd.DataFrame, *, mineral: str,
                      alt.Tooltip("value_t:Q", title="Output (tonnes)", format=",.0f"),
                      alt.Tooltip("product:N", title="Series")],
         )
-        .properties(width=460, height=260)
+        .properties(width=PANEL_WIDTH, height=260)
     )
     headline = (
         alt.Chart(summary)
@@ -61,7 +67,7 @@ def explorer_chart(shares: pd.DataFrame, summary: pd.DataFrame, *, mineral: str,
         .mark_text(align="left", baseline="top", fontSize=12, lineHeight=16)
         .encode(text="lines:N", x=alt.value(0), y=alt.value(0))
         .transform_calculate(lines="[datum.line, datum.partners]")
-        .properties(width=460, height=34)
+        .properties(width=PANEL_WIDTH, height=34)
     )
     measures = {"leader_share": "Largest producer", "top3_share": "Top 3", "china_share": "China",
                 "india_share": "India", "japan_share": "Japan"}
@@ -82,7 +88,7 @@ def explorer_chart(shares: pd.DataFrame, summary: pd.DataFrame, *, mineral: str,
                      alt.Tooltip("share:Q", title="Share of world", format=".1%"),
                      alt.Tooltip("leader:N", title="Largest producer")],
         )
-        .properties(width=460, height=180, title=alt.TitleParams("Over the years (same mineral and stage)", fontSize=12))
+        .properties(width=PANEL_WIDTH, height=180, title=alt.TitleParams("Over the years (same mineral and stage)", fontSize=12))
     )
     chart = (alt.vconcat(headline, bars, trend, spacing=12).add_params(pick_mineral, pick_stage, pick_year)
              .resolve_scale(color="independent"))
