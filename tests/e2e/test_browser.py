@@ -100,8 +100,11 @@ def test_index_links_every_report_and_nothing_missing(browser, checked_reports, 
         if parsed.scheme == "data":  # an inline download (the cite block's CSL-JSON): must parse
             assert "," in href and len(href.split(",", 1)[1]) > 0, f"index has an empty data: link {href[:60]}"
             continue
-        target = (checked_reports / unquote(parsed.path)).resolve()
+        target = (checked_reports / unquote(parsed.path or "index.html")).resolve()
         assert target.is_file(), f"index links {href}, which does not exist"
+        if parsed.fragment:  # the "By subject" lists link sections of other reports
+            assert f'id="{unquote(parsed.fragment)}"' in target.read_text(encoding="utf-8"), \
+                f"index links {href}: {target.name} has no such id"
         local.append(target.name)
     assert {p.name for p in report_pages} <= set(local), "the index misses a report"
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import html
 import json
 from datetime import datetime, timezone
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from analysis.engine.cache import Project, read_entry
 from analysis.engine.files import atomic_write_text, read_text_or_none
@@ -72,7 +74,55 @@ def _cite_block(report: Report, entry: dict | None, sources: list[str], heading:
                       download=f"{report.stem}.csl.json")
 
 
-def render(project: Project, reports: list[Report], epoch: int, heading: str) -> str:
+def subjects(reports: list[Report], sections: Sequence[Mapping[str, Any]] = ()) -> dict[str, dict[str, list[tuple[str, str]]]]:
+    """Parameter name → value → (href, title) of every page about that subject, for the front
+    page's "By subject" lists: the reports whose text parameters include it (a mineral's profile
+    and its scenarios), then the sections of other reports declared to be about it (``sections``:
+    the ``[project] sections`` domain function's values, as
+    :func:`analysis.engine.publications.related_reports` reads them — each country report's row
+    on the mineral). Only parameters that take at least two values in the matrix are subjects a
+    reader picks from; pages linked from every report (methods, explorer) are about every
+    subject and are listed under their own group."""
+    about: dict[str, dict[str, dict[str, str]]] = {}
+    for report in reports:
+        if not report.notebook.linked_from_all:
+            for name, value in report.params.items():
+                if isinstance(value, str):
+                    about.setdefault(name, {}).setdefault(value, {})[f"{report.stem}.html"] = report.title
+    found = {name: values for name, values in about.items() if len(values) >= 2}
+    for section in sections:
+        wanted = dict(section.get("params", {})).items()
+        for name, value in section["subject"].items():
+            pages = found.get(str(name), {}).get(str(value))
+            if pages is None:
+                continue
+            for target in reports:
+                if target.notebook.id == section["notebook"] and wanted <= target.params.items():
+                    pages.setdefault(f"{target.stem}.html#{section['fragment']}", str(section["label"]))
+    return {name: {value: list(pages.items()) for value, pages in values.items()} for name, values in found.items()}
+
+
+def _subject_lists(project: Project, reports: list[Report], sections: Sequence[Mapping[str, Any]]) -> str:
+    built = {f"{r.stem}.html" for r in reports if project.output(r.stem, "html").exists()}
+    blocks = []
+    for name, values in subjects(reports, sections).items():
+        rows = []
+        for value, pages in values.items():
+            links = [f'<a href="{html.escape(href)}">{html.escape(title)}</a>'
+                     for href, title in pages if href.split("#", 1)[0] in built]
+            if links:
+                rows.append(f"<tr><th scope=\"row\">{html.escape(value[:1].upper() + value[1:])}</th><td>{' · '.join(links)}</td></tr>")
+        if rows:
+            blocks.append(f'<h3>By {html.escape(name.replace("_", " "))}</h3>\n<table class="econsec-subjects">\n'
+                          + "\n".join(rows) + "\n</table>")
+    if not blocks:
+        return ""
+    return ('<h2 id="by-subject">By subject</h2>\n<p class="econsec-muted">Every page about one mineral, country or '
+            "supplier: the reports on it and the sections of other reports about it.</p>\n" + "\n".join(blocks))
+
+
+def render(project: Project, reports: list[Report], epoch: int, heading: str,
+           sections: Sequence[Mapping[str, Any]] = ()) -> str:
     groups: dict[str, list[Report]] = {}
     for report in reports:
         groups.setdefault(report.group, []).append(report)
@@ -105,6 +155,8 @@ def render(project: Project, reports: list[Report], epoch: int, heading: str) ->
             items.append("<li>" + "\n".join(lines) + "</li>")
         parts.append(f"<h2>{html.escape(group)}</h2>\n<ul class=\"econsec-index\">\n" + "\n".join(items) + "\n</ul>")
     body = "\n".join(parts) or "<p>No reports in publications.toml.</p>"
+    by_subject = _subject_lists(project, reports, sections)
+    jump = ' Reports by type below, or <a href="#by-subject">by subject</a>.' if by_subject else ""
     search_json = json.dumps(search, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     return f"""{document_start(heading)}
 <link rel="alternate" type="application/atom+xml" title="{html.escape(heading)}" href="feed.xml">
@@ -119,18 +171,22 @@ details.econsec-cite pre {{ white-space: pre-wrap; font-size: 0.8em; }}
 .failed {{ color: #D55E00; }}
 .econsec-search label {{ display: block; font-weight: 600; margin-bottom: 0.3em; }}
 .econsec-search input {{ width: 100%; max-width: 30em; font-size: 1em; padding: 0.4em; }}
+table.econsec-subjects {{ border-collapse: collapse; width: 100%; }}
+table.econsec-subjects th, table.econsec-subjects td {{ text-align: left; vertical-align: top; padding: 0.3em 0.6em 0.3em 0; border-bottom: 1px solid #ddd; }}
+table.econsec-subjects th {{ white-space: nowrap; }}
 </style>
 </head>
 <body>
 <main class="econsec-report">
 <header class="econsec-title"><h1>{html.escape(heading)}</h1>
-<p class="econsec-standfirst">Every report is one self-contained HTML page (readable offline) and a PDF. Built {date}. <a href="feed.xml">Atom feed</a>.</p></header>
+<p class="econsec-standfirst">Every report is one self-contained HTML page (readable offline) and a PDF. Built {date}. <a href="feed.xml">Atom feed</a>.{jump}</p></header>
 <section class="econsec-search" role="search">
 <label for="econsec-search">Search every report</label>
 <input id="econsec-search" type="search" placeholder="e.g. refining graphite Japan" autocomplete="off">
 <ul id="econsec-search-results" class="econsec-index" aria-live="polite"></ul>
 </section>
 {body}
+{by_subject}
 </main>
 <script type="application/json" id="econsec-search-index">{search_json}</script>
 <script>{SEARCH_JS}</script>
@@ -139,10 +195,12 @@ details.econsec-cite pre {{ white-space: pre-wrap; font-size: 0.8em; }}
 """
 
 
-def write_index(project: Project, reports: list[Report], epoch: int, heading: str) -> bool:
-    """Write ``reports/index.html`` (titled ``heading``, ``[project] title``) if its content changed; True if written."""
+def write_index(project: Project, reports: list[Report], epoch: int, heading: str,
+                sections: Sequence[Mapping[str, Any]] = ()) -> bool:
+    """Write ``reports/index.html`` (titled ``heading``, ``[project] title``; ``sections`` as for
+    :func:`subjects`) if its content changed; True if written."""
     path = project.reports / "index.html"
-    text = render(project, reports, epoch, heading)
+    text = render(project, reports, epoch, heading, sections)
     if read_text_or_none(path) == text:
         return False
     project.reports.mkdir(parents=True, exist_ok=True)

@@ -21,6 +21,17 @@ def domain_cache(project: Project, inputs: BuildInputs, matrix: Matrix) -> Domai
     return DomainCache(project.cache / "domains.json", key, matrix.domains)
 
 
+def _sections(domains: DomainCache, matrix: Matrix) -> list[dict[str, Any]]:
+    return list(domains(matrix.sections)) if matrix.sections else []
+
+
+def subject_sections(project: Project, inputs: BuildInputs) -> list[dict[str, Any]]:
+    """The ``[project] sections`` domain function's values: report sections about a subject
+    (see :func:`analysis.engine.publications.related_reports`), for the front page."""
+    matrix = load_matrix(project.root)
+    return _sections(domain_cache(project, inputs, matrix), matrix)
+
+
 def load_reports(project: Project, inputs: BuildInputs, names: Sequence[str] = (), overrides: Sequence[str] = ()) -> list[Report]:
     matrix = load_matrix(project.root)
     domains = domain_cache(project, inputs, matrix)
@@ -28,7 +39,7 @@ def load_reports(project: Project, inputs: BuildInputs, names: Sequence[str] = (
     # related links come from the whole matrix, so a report's page is the same whichever
     # subset of reports one build selects
     everything = select_reports(matrix, domains, (), ()) if names or overrides else selected
-    sections = domains(matrix.sections) if matrix.sections else []
+    sections = _sections(domains, matrix)
     domains.save()
     site = (matrix.title, matrix.base_url)
     return [replace(r, related=related_reports(r, everything, sections), site=site) for r in selected]

@@ -34,7 +34,8 @@ from analysis.engine.files import atomic_write_bytes, remove_stale_temporaries
 from analysis.engine.index import write_index
 from analysis.engine.site import write_feed
 from analysis.engine.lock import BuildLock
-from analysis.engine.plan import check_data_integrity, check_formats, kernel_settings, load_reports, page_metadata, site_context
+from analysis.engine.plan import (check_data_integrity, check_formats, kernel_settings, load_reports, page_metadata,
+                                  site_context, subject_sections)
 from analysis.engine.pool import LocalPool
 from analysis.engine.progress import Progress
 from analysis.engine.publications import load_matrix
@@ -226,7 +227,7 @@ def build(project: Project, options: BuildOptions, *, echo: Callable[[str], None
         # An input error writes nothing, the index included (it catches up on the next build).
         if options.write_index and not options.overrides and not bad_input:
             listed, heading = load_reports(project, inputs), load_matrix(project.root).title
-            write_index(project, listed, inputs.epoch, heading)
+            write_index(project, listed, inputs.epoch, heading, subject_sections(project, inputs))
             write_feed(project, listed, inputs.epoch, heading)
     result_outcomes = [outcomes[d.report.stem] for d in decisions]
     failed = any(o.status in ("failed", "not run") for o in result_outcomes)
