@@ -50,6 +50,13 @@ def test_headline_is_the_first_key_finding_as_text(tmp_path):
     assert headline(page) == "Lead. China supplied 69% in 2024."
     page.write_text("<html><body><p>No findings.</p></body></html>")
     assert headline(page) == ""
+    # a page without findings (explorer, methods) is summarised by its standfirst
+    page.write_text('<html><body><p class="econsec-standfirst">Pick any   mineral</p><p>Other.</p></body></html>')
+    assert headline(page) == "Pick any mineral"
+    standfirst_and_findings = _page(["China supplied 69% in 2024."]).replace(
+        "<body>", '<body><p class="econsec-standfirst">Who supplies</p>')
+    page.write_text(standfirst_and_findings)
+    assert headline(page) == "Lead. China supplied 69% in 2024."
 
 
 def test_vintage_and_hash_come_from_what_the_report_read(tmp_path):

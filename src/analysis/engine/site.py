@@ -35,33 +35,43 @@ from analysis.paths import data_version
 
 
 class _FirstFinding(HTMLParser):
+    """Collects the first item of ``section.econsec-findings`` and the ``p.econsec-standfirst``."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.depth = 0  # inside section.econsec-findings
         self.in_item = False
         self.text: list[str] = []
         self.done = False
+        self.in_standfirst = False
+        self.standfirst: list[str] = []
 
     def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "p" and "econsec-standfirst" in classes and not self.standfirst:
+            self.in_standfirst = True
         if self.done:
             return
-        classes = (dict(attrs).get("class") or "").split()
         if tag == "section" and "econsec-findings" in classes:
             self.depth = 1
         elif self.depth and tag == "li" and not self.in_item:
             self.in_item = True
 
     def handle_endtag(self, tag):
+        if self.in_standfirst and tag == "p":
+            self.in_standfirst = False
         if self.in_item and tag == "li":
             self.in_item, self.done = False, True
 
     def handle_data(self, data):
+        if self.in_standfirst:
+            self.standfirst.append(data)
         if self.in_item and not self.done:
             self.text.append(data)
 
 
 def headline(html_path: Path) -> str:
-    """The first key finding of a built report page, as plain text ('' when it has none)."""
+    """The first key finding (else the standfirst) of a built report page, as plain text ('' when it has neither)."""
     page = read_text_or_none(html_path)
     return headline_text(page) if page is not None else ""
 
@@ -179,10 +189,11 @@ def document_start(title: str) -> str:
 
 
 def headline_text(page: str) -> str:
-    """The first key finding of a page's HTML text, as plain text ('' when it has none)."""
+    """The first key finding of a page's HTML text, as plain text; a page without findings (the
+    explorer, the methods page) gives its standfirst instead, '' when it has neither."""
     parser = _FirstFinding()
     parser.feed(page)
-    return " ".join("".join(parser.text).split())
+    return " ".join("".join(parser.text or parser.standfirst).split())
 
 
 def _iso(epoch: int) -> str:
