@@ -8,6 +8,7 @@ import pandas as pd
 from analysis.charts.supply import grouped_share_bars
 from analysis.charts.theme import COLOURS, publish
 from analysis.text import fmt_share
+from analysis.vocabulary import FOCUS
 
 def exporters_bar(shares: pd.DataFrame, *, product: str, hs_code: str, year: int, source: str, n: int = 10) -> alt.VConcatChart:
     """The ``n`` largest exporters of one product by value, with their share of reported exports.
@@ -16,7 +17,7 @@ def exporters_bar(shares: pd.DataFrame, *, product: str, hs_code: str, year: int
     ``value`` (USD), ``share`` (0–1 of reported exports), ``rank``.
     """
     data = shares.head(n).assign(
-        role=lambda d: d["exporter_iso3"].map({"CHN": "China", "IND": "India", "JPN": "Japan"}).fillna("Other exporters"),
+        role=lambda d: d["exporter_iso3"].map(FOCUS).fillna("Other exporters"),
         value_musd=lambda d: d["value"] / 1e6,
         label=lambda d: d["share"].map(fmt_share),
     )

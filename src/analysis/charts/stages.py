@@ -12,6 +12,7 @@ import pandas as pd
 
 from analysis.charts.theme import COLOURS, entity_range, publish
 from analysis.text import fmt_share
+from analysis.vocabulary import PARTNER_NAMES
 
 IEA_SOURCE_LINE = "Source: IEA (2024), Critical Minerals Data Explorer (CC BY 4.0; third-party re-saved copy of the May 2024 workbook)"
 #: The bars of the stage-shares chart: comparison column → who the share is of (not a USGS measure; see vocabulary.MEASURES).
@@ -151,8 +152,7 @@ def mirror_chart(mirror: pd.DataFrame, *, year: int, source: str) -> alt.VConcat
     matched = rows[rows["matched"]].copy()
     if matched.empty:
         raise ValueError(f"no matched mirror estimate for {year}")
-    names = {"JPN": "Japan", "IND": "India"}
-    matched["importer"] = matched["importer_iso3"].map(names).fillna(matched["importer_iso3"])
+    matched["importer"] = matched["importer_iso3"].map(PARTNER_NAMES).fillna(matched["importer_iso3"])
     matched["value_label"] = matched["mirror_share_value"].map(fmt_share)
     matched["weight_label"] = matched["mirror_share_weight"].map(lambda s: fmt_share(s) if pd.notna(s) else "n/a")
     matched["codes"] = matched["china_codes"].map(lambda c: "HS " + " + ".join(c))
@@ -179,8 +179,8 @@ def mirror_chart(mirror: pd.DataFrame, *, year: int, source: str) -> alt.VConcat
     gaps: dict[str, list[str]] = {}
     for importer, product in zip(unmatched["importer_iso3"], unmatched["product"]):
         short = product.split(" (")[0].split(",")[0].split("/")[0].lower()
-        if names.get(importer, importer) not in gaps.setdefault(short, []):
-            gaps[short].append(names.get(importer, importer))
+        if PARTNER_NAMES.get(importer, importer) not in gaps.setdefault(short, []):
+            gaps[short].append(PARTNER_NAMES.get(importer, importer))
     missing = "; ".join(f"{product} ({', '.join(who)})" for product, who in gaps.items())
     return publish(
         chart,

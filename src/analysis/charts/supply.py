@@ -14,10 +14,11 @@ import pandas as pd
 
 from analysis.charts.theme import COLOURS, entity_range, publish
 from analysis.text import fmt_share, fmt_tonnes, join_names
+from analysis.vocabulary import FOCUS
 
 ROLE_DOMAIN = ["China", "India", "Japan", "Other producers", "Rest of world"]
 ROLE_RANGE = entity_range(ROLE_DOMAIN)
-ROLE_BY_ISO = {"CHN": "China", "IND": "India", "JPN": "Japan", "ROW": "Rest of world"}
+ROLE_BY_ISO = {**FOCUS, "ROW": "Rest of world"}
 
 
 def _roles(frame: pd.DataFrame) -> pd.Series:

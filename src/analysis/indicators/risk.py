@@ -58,14 +58,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analysis.data.wgi import ESTIMATE_CODES
 from analysis.errors import ParameterError
 from analysis.indicators import _validate as check
 from analysis.indicators.concentration import concentration
 
 #: Worst governance score on the 0–10 scale (used for unknowns in upper bounds).
 WORST = 10.0
-#: The six WGI dimensions (estimate codes) the EU method averages.
-WGI_DIMENSIONS: tuple[str, ...] = ("VA.EST", "PV.EST", "GE.EST", "RQ.EST", "RL.EST", "CC.EST")
+#: The six WGI dimensions (estimate codes) the EU method averages: the data layer's list.
+WGI_DIMENSIONS: tuple[str, ...] = ESTIMATE_CODES
 #: Illustrative grids for :func:`supply_risk_sensitivity` — ranges to explore, not estimates.
 DEFAULT_EOL_RIR_GRID: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 DEFAULT_SI_GRID: tuple[float, ...] = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
