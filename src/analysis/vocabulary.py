@@ -10,12 +10,16 @@ from __future__ import annotations
 
 CHINA = "CHN"
 WORLD = "WLD"
+INDIA = "IND"
+JAPAN = "JPN"
+#: ISO3 → display name of the two partners, India first (the order of every partner table).
+PARTNER_NAMES: dict[str, str] = {INDIA: "India", JAPAN: "Japan"}
 #: ISO3 → display name of the three countries the reports are about (China as the dominant
 #: supplier, India and Japan as the partners), in display order.
-FOCUS: dict[str, str] = {"CHN": "China", "IND": "India", "JPN": "Japan"}
+FOCUS: dict[str, str] = {CHINA: "China", **PARTNER_NAMES}
 #: The two partners, ISO3 codes and names as the trade data spell them.
-PARTNER_ISO3: tuple[str, ...] = ("IND", "JPN")
-PARTNERS: tuple[str, ...] = ("India", "Japan")
+PARTNER_ISO3: tuple[str, ...] = tuple(PARTNER_NAMES)
+PARTNERS: tuple[str, ...] = tuple(PARTNER_NAMES.values())
 
 # --- USGS measures (supply-chain stages) -------------------------------------------------------
 
@@ -26,6 +30,15 @@ PRODUCTION_MEASURES: tuple[str, ...] = ("mine_production", "refinery_production"
 #: Which series stands for a mineral's production, first reported wins
 #: (:func:`analysis.indicators.series.primary_measure`).
 SERIES_PREFERENCE: tuple[str, ...] = ("mine_production", "refinery_production", "production")
+
+# --- supply-chain stages -----------------------------------------------------------------------
+
+#: The supply-chain stages of the supply table (:mod:`analysis.data.supply`), upstream first.
+STAGES: tuple[str, ...] = ("mining", "refining")
+#: Stage → the USGS measure that reports it. USGS's undifferentiated "production" has no stage.
+STAGE_MEASURE: dict[str, str] = {"mining": "mine_production", "refining": "refinery_production"}
+#: USGS measure → stage (the inverse of :data:`STAGE_MEASURE`).
+MEASURE_STAGE: dict[str, str] = {measure: stage for stage, measure in STAGE_MEASURE.items()}
 
 # --- concentration thresholds ------------------------------------------------------------------
 
@@ -42,3 +55,5 @@ TRADE_KEY: list[str] = ["reporter_iso3", "partner_iso3", "flow", "hs_code", "yea
 TRADE_FLOWS: tuple[str, ...] = ("import", "export")
 #: Trade measures: current US$ and net weight in kg.
 TRADE_MEASURES: tuple[str, ...] = ("value_usd", "net_weight_kg")
+#: The columns every tidy trade frame has: the key and the measures.
+TRADE_COLUMNS: list[str] = [*TRADE_KEY, *TRADE_MEASURES]

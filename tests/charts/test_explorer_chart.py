@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import vl_convert
 
-from analysis.charts.explorer import explorer_chart
+from analysis.charts.supply import explorer_chart
 
 
 def _tables() -> tuple[pd.DataFrame, pd.DataFrame]:

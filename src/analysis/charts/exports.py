@@ -1,13 +1,16 @@
-"""Charts of export-side concentration (who ships a processed product) and of bloc shares."""
+"""Charts of export-side concentration: who ships a processed product."""
 
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
 
-from analysis.charts.supply import grouped_share_bars
+# bloc_share_chart lives with the other bloc chart; re-exported here because
+# notebooks/mineral_profile.ipynb calls it through this module.
+from analysis.charts.blocs import bloc_share_chart  # noqa: F401
 from analysis.charts.theme import COLOURS, publish
 from analysis.text import fmt_share
+from analysis.vocabulary import FOCUS
 
 def exporters_bar(shares: pd.DataFrame, *, product: str, hs_code: str, year: int, source: str, n: int = 10) -> alt.VConcatChart:
     """The ``n`` largest exporters of one product by value, with their share of reported exports.
@@ -16,7 +19,7 @@ def exporters_bar(shares: pd.DataFrame, *, product: str, hs_code: str, year: int
     ``value`` (USD), ``share`` (0–1 of reported exports), ``rank``.
     """
     data = shares.head(n).assign(
-        role=lambda d: d["exporter_iso3"].map({"CHN": "China", "IND": "India", "JPN": "Japan"}).fillna("Other exporters"),
+        role=lambda d: d["exporter_iso3"].map(FOCUS).fillna("Other exporters"),
         value_musd=lambda d: d["value"] / 1e6,
         label=lambda d: d["share"].map(fmt_share),
     )
@@ -52,36 +55,3 @@ def exporters_bar(shares: pd.DataFrame, *, product: str, hs_code: str, year: int
         csv_name=f"exporters-{hs_code}-{year}",
     )
 
-
-def bloc_share_chart(blocs: pd.DataFrame, *, mineral: str, year: int, source: str) -> alt.VConcatChart:
-    """Grouped bars: share of world production and reserves held by each bloc, with China's for reference.
-
-    ``blocs`` columns (``analysis.indicators.partners.bloc_shares``): ``bloc``, ``measure_label``,
-    ``bloc_share``, ``bloc_value_t``, ``china_share``.
-    """
-    china = blocs.drop_duplicates("measure_label").assign(bloc="China", bloc_share=lambda d: d["china_share"])
-    data = pd.concat([blocs, china], ignore_index=True)
-    data = pd.DataFrame({"bloc": data["bloc"], "measure": data["measure_label"], "share": data["bloc_share"],
-                         "label": data["bloc_share"].map(fmt_share)})
-    order = [b for b in ["MSP", "Quad", "India–Japan", "China"] if b in set(data["bloc"])]
-    chart = grouped_share_bars(
-        data,
-        category="bloc",
-        order=order,
-        tooltip=[
-            alt.Tooltip("bloc:N", title="Bloc"),
-            alt.Tooltip("measure:N", title="Measure"),
-            alt.Tooltip("label:N", title="Share of world"),
-        ],
-    )
-    return publish(
-        chart.properties(width=500, height=220),
-        title=f"{mineral}: what partner blocs hold, {year}",
-        subtitle=f"Share of world production and reserves (0–100%), members as of end {year + 1}, {year}",
-        source=source,
-        description=(
-            f"Grouped bar chart of the shares of world {mineral.lower()} production and reserves held by MSP partners, "
-            f"Quad members and India and Japan together, with China's share for comparison, {year}."
-        ),
-        csv_name=f"{mineral}-{year}-bloc-shares",
-    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from analysis.charts.theme import COLOURS, PALETTE, publish
+from analysis.charts.theme import COLOURS, PALETTE, TONNE_FORMAT, publish
 from analysis.text import fmt_share, fmt_tonnes, join_names
 
 SLATE = "#5B7083"
@@ -21,10 +21,6 @@ SLATE = "#5B7083"
 BEFORE = "#DDCC77"
 AFTER = "#332288"
 WIDE_LEGEND = alt.Legend(labelLimit=0)
-
-
-def _tonne_axis(max_value: float) -> str:
-    return ",.0f"
 
 
 #: Colour of each kind of case in the shortfall chart: colours no entity has, because the charts
@@ -106,7 +102,7 @@ def cover_chart(
         .encode(
             y=alt.Y("group:N", sort=groups, title=None),
             yOffset=alt.YOffset("part:N", sort=[present, added]),
-            x=alt.X("tonnes:Q", title=f"Tonnes of {unit_note}", axis=alt.Axis(format=_tonne_axis(top)),
+            x=alt.X("tonnes:Q", title=f"Tonnes of {unit_note}", axis=alt.Axis(format=TONNE_FORMAT),
                     scale=alt.Scale(domain=[0, top * 1.05])),
             color=alt.Color("part:N", title=None, sort=[present, added],
                             scale=alt.Scale(domain=[present, added], range=[SLATE, COLOURS["partner"]]), legend=WIDE_LEGEND),
@@ -157,7 +153,7 @@ def output_change_chart(
         .encode(
             y=alt.Y("country:N", sort=order, title=None),
             yOffset=alt.YOffset("state:N", sort=[before, after]),
-            x=alt.X("tonnes:Q", title=f"Tonnes of {unit_note}", axis=alt.Axis(format=_tonne_axis(float(data["tonnes"].max())))),
+            x=alt.X("tonnes:Q", title=f"Tonnes of {unit_note}", axis=alt.Axis(format=TONNE_FORMAT)),
             color=alt.Color("state:N", title=None, sort=[before, after], scale=alt.Scale(domain=[before, after],
                                                                                          range=[BEFORE, AFTER]), legend=WIDE_LEGEND),
             tooltip=[

@@ -11,16 +11,17 @@ import altair as alt
 import pandas as pd
 
 from analysis.charts.theme import COLOURS, entity_range, publish
+from analysis.data.iea import IEA_SOURCE_CHART
 from analysis.text import fmt_share
+from analysis.vocabulary import PARTNER_NAMES
 
-IEA_SOURCE_LINE = "Source: IEA (2024), Critical Minerals Data Explorer (CC BY 4.0; third-party re-saved copy of the May 2024 workbook)"
 #: The bars of the stage-shares chart: comparison column → who the share is of (not a USGS measure; see vocabulary.MEASURES).
 SHARE_BARS = [("china_share", "China"), ("top3_share", "Top 3"), ("japan_share", "Japan"), ("india_share", "India")]
 SHARE_BAR_COLOURS = entity_range([w for _, w in SHARE_BARS])
 STAGE_LABELS = {"mining": "Mining", "refining": "Refining"}
 
 
-def stage_shares_chart(comparison: pd.DataFrame, *, source: str = IEA_SOURCE_LINE) -> alt.VConcatChart:
+def stage_shares_chart(comparison: pd.DataFrame, *, source: str = IEA_SOURCE_CHART) -> alt.VConcatChart:
     """Side-by-side shares at the mining and refining stage: China, top 3, Japan, India, per mineral.
 
     ``comparison``: :func:`analysis.indicators.stages.stage_comparison` (one year, one source).
@@ -84,7 +85,7 @@ def stage_shares_chart(comparison: pd.DataFrame, *, source: str = IEA_SOURCE_LIN
     )
 
 
-def stage_outlook_chart(outlook: pd.DataFrame, *, stage: str = "refining", source: str = IEA_SOURCE_LINE) -> alt.VConcatChart:
+def stage_outlook_chart(outlook: pd.DataFrame, *, stage: str = "refining", source: str = IEA_SOURCE_CHART) -> alt.VConcatChart:
     """China's and partner blocs' shares over 2023 → 2030 → 2035 at one stage, projections marked.
 
     ``outlook``: :func:`analysis.indicators.stages.stage_outlook`. Observed points are filled,
@@ -151,8 +152,7 @@ def mirror_chart(mirror: pd.DataFrame, *, year: int, source: str) -> alt.VConcat
     matched = rows[rows["matched"]].copy()
     if matched.empty:
         raise ValueError(f"no matched mirror estimate for {year}")
-    names = {"JPN": "Japan", "IND": "India"}
-    matched["importer"] = matched["importer_iso3"].map(names).fillna(matched["importer_iso3"])
+    matched["importer"] = matched["importer_iso3"].map(PARTNER_NAMES).fillna(matched["importer_iso3"])
     matched["value_label"] = matched["mirror_share_value"].map(fmt_share)
     matched["weight_label"] = matched["mirror_share_weight"].map(lambda s: fmt_share(s) if pd.notna(s) else "n/a")
     matched["codes"] = matched["china_codes"].map(lambda c: "HS " + " + ".join(c))
@@ -179,8 +179,8 @@ def mirror_chart(mirror: pd.DataFrame, *, year: int, source: str) -> alt.VConcat
     gaps: dict[str, list[str]] = {}
     for importer, product in zip(unmatched["importer_iso3"], unmatched["product"]):
         short = product.split(" (")[0].split(",")[0].split("/")[0].lower()
-        if names.get(importer, importer) not in gaps.setdefault(short, []):
-            gaps[short].append(names.get(importer, importer))
+        if PARTNER_NAMES.get(importer, importer) not in gaps.setdefault(short, []):
+            gaps[short].append(PARTNER_NAMES.get(importer, importer))
     missing = "; ".join(f"{product} ({', '.join(who)})" for product, who in gaps.items())
     return publish(
         chart,

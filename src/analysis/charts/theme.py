@@ -66,6 +66,15 @@ MIME_TYPE = f"application/vnd.vegalite.v{alt.SCHEMA_VERSION.lstrip('v').split('.
 WIDTH = 560
 
 
+#: Number format of a tonnes axis written out in full (the scenario charts always are).
+TONNE_FORMAT = ",.0f"
+
+
+def tonne_axis(max_value: float, title: str) -> alt.Axis:
+    """A tonnes axis: figures in full below a million, abbreviated (SI prefixes) from there."""
+    return alt.Axis(title=title, format=TONNE_FORMAT if max_value < 1e6 else "~s", tickCount=5)
+
+
 def _theme() -> alt.theme.ThemeConfig:
     return {
         "config": {

@@ -1,7 +1,7 @@
 """Charts of imports and a country's dependence on China: import shares (China's share of India's
 and Japan's imports per product, used by the profiles and the briefing), import values, monthly
-flows around export controls, supply risk of the priority minerals and the partner blocs' share
-of supply.
+flows around export controls. (Supply risk is charted in :mod:`analysis.charts.risk`, the partner
+blocs' share of supply in :mod:`analysis.charts.blocs`.)
 
 Each function takes a frame prepared by :mod:`analysis.reports.country_dependence` (whose
 columns come from :mod:`analysis.indicators`) and returns a chart already passed through
@@ -13,16 +13,13 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from analysis.charts.theme import COLOURS, ENTITY_COLOURS, publish
+# bloc_supply_chart, sensitivity_grid_chart and supply_risk_chart live with their subjects; they are
+# re-exported here because notebooks/country_dependence.ipynb calls them through this module.
+from analysis.charts.blocs import bloc_supply_chart  # noqa: F401
+from analysis.charts.risk import sensitivity_grid_chart, supply_risk_chart  # noqa: F401
+from analysis.charts.theme import COLOURS, publish
 from analysis.data.minerals import product_label
-from analysis.text import count_noun, fmt_share, fmt_usd, join_names, lower_first
-
-#: Second series colour beside China's (slate): "rest of the world", "by weight".
-SLATE = COLOURS["named_other"]
-#: cells at or above the EU supply-risk threshold: a dark red no entity uses
-ABOVE_THRESHOLD = "#67000D"
-BLOC_COLOURS = {b: ENTITY_COLOURS[b] for b in ("China", "India–Japan", "Quad", "MSP")}
-
+from analysis.text import fmt_share, fmt_usd, join_names, lower_first
 
 
 def _header(label: str) -> str:
@@ -189,150 +186,6 @@ def monthly_exports_chart(flows: pd.DataFrame, marks: pd.DataFrame, *, country: 
             f"({join_names(order)}), {first:%B %Y} to {last:%B %Y}, with dashed lines at: {events_text or 'no event in range'}."
         ),
         csv_name=f"china-exports-to-{country}-monthly",
-    )
-
-
-def supply_risk_chart(risk: pd.DataFrame, *, year: int, source: str) -> alt.VConcatChart:
-    """Bars of worst-case supply risk (upper bound) per mineral, with the EU threshold of 1.
-
-    ``risk`` columns: ``label`` (mineral and series), ``sr_lower``, ``sr_upper`` (0–10 scale),
-    ``sr_text``, ``top_country``, ``top_share`` (0–1), ``top_governance`` (0–10).
-    """
-    data = risk.assign(leader=risk["top_country"].where(risk["top_country"] == "China", "Another country"))
-    order = data["label"].tolist()
-    base = alt.Chart(data).encode(
-        y=alt.Y("label:N", sort=order, title=None),
-        tooltip=[
-            alt.Tooltip("label:N", title="Mineral (series)"),
-            alt.Tooltip("sr_lower:Q", title="Supply risk, lower bound", format=".2f"),
-            alt.Tooltip("sr_upper:Q", title="Supply risk, upper bound", format=".2f"),
-            alt.Tooltip("top_country:N", title="Largest supplier"),
-            alt.Tooltip("top_share:Q", title="Its share of world supply", format=".1%"),
-            alt.Tooltip("top_governance:Q", title="Its governance score (0–10, higher = less stable)", format=".1f"),
-        ],
-    )
-    bars = base.mark_bar().encode(
-        x=alt.X("sr_upper:Q", title="Supply risk, EU CRM method (0–10 scale, dimensionless)", axis=alt.Axis(format=".0f")),
-        color=alt.Color("leader:N", title="Largest supplier", scale=alt.Scale(domain=["China", "Another country"],
-                                                                              range=[COLOURS["china"], SLATE])),
-    )
-    # Labels start right of the threshold line where a bar ends before it, so the line never crosses them.
-    labels = base.mark_text(align="left", dx=4, color="#333333").encode(x="label_x:Q", text="sr_text:N").transform_calculate(
-        label_x="max(datum.sr_upper, 1)"
-    )
-    threshold = (
-        alt.Chart(pd.DataFrame({"x": [1.0], "label": ["EU threshold: SR ≥ 1"]}))
-        .mark_rule(strokeDash=[4, 3], color="#333333")
-        .encode(x="x:Q", tooltip=[alt.Tooltip("label:N", title="Threshold")])
-    )
-    top = data.iloc[0]
-    return publish(
-        (bars + labels + threshold).properties(width=480, height=26 * len(data)),
-        title=f"Supply risk of {count_noun(len(data), 'priority mineral')}, {year}",
-        subtitle=f"EU CRM supply risk (0–10 scale), worst case: no recycling, no substitute; world supply {year}",
-        source=source,
-        description=(
-            f"Bar chart of the worst-case EU-method supply risk of {len(data)} minerals from world supply in {year}; "
-            f"{top['mineral'].lower()} is highest at {top['sr_text']}; dashed line at the EU threshold of 1."
-        ),
-        csv_name=f"supply-risk-{year}",
-    )
-
-
-def sensitivity_grid_chart(sensitivity: pd.DataFrame, order: list[str], *, year: int, source: str) -> alt.VConcatChart:
-    """Small multiples, one per mineral: supply risk over EoL-RIR × SI, cells at or above 1 marked.
-
-    ``sensitivity`` columns (``supply_risk_sensitivity`` with ``mineral``): ``mineral``,
-    ``eol_rir``, ``substitution_index``, ``sr_lower``, ``sr_upper``, ``critical_upper``.
-    """
-    data = sensitivity.assign(
-        recycling=(100 * sensitivity["eol_rir"]).round().astype(int),
-        threshold=sensitivity["critical_upper"].map({True: "SR ≥ 1 (EU threshold)", False: "SR < 1"}),
-    )
-    data = data[["mineral", "eol_rir", "recycling", "substitution_index", "sr_lower", "sr_upper", "threshold"]]
-    base = alt.Chart().encode(
-        x=alt.X("recycling:O", title="EoL-RIR (%)", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("substitution_index:O", title="SI", sort="descending", axis=alt.Axis(format=".1f")),
-        tooltip=[
-            alt.Tooltip("mineral:N", title="Mineral"),
-            alt.Tooltip("eol_rir:Q", title="EoL recycling input rate", format=".0%"),
-            alt.Tooltip("substitution_index:Q", title="Substitution index", format=".1f"),
-            alt.Tooltip("sr_lower:Q", title="Supply risk, lower bound", format=".2f"),
-            alt.Tooltip("sr_upper:Q", title="Supply risk, upper bound", format=".2f"),
-            alt.Tooltip("threshold:N", title="EU threshold"),
-        ],
-    )
-    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
-        color=alt.Color("threshold:N", title=None, scale=alt.Scale(domain=["SR ≥ 1 (EU threshold)", "SR < 1"],
-                                                                   range=[ABOVE_THRESHOLD, "#D9E6F2"]))
-    )
-    text = base.mark_text(fontSize=9).encode(
-        text=alt.Text("sr_upper:Q", format=".1f"),
-        color=alt.condition("datum.sr_upper >= 1", alt.value("white"), alt.value("#222222")),
-    )
-    chart = alt.layer(cells, text, data=data).properties(width=132, height=108).facet(
-        facet=alt.Facet("mineral:N", sort=order, header=alt.Header(title=None, labelFontSize=11, labelFontWeight=600)),
-        columns=4,
-    )
-    always = [m for m in order if data.loc[data["mineral"] == m, "sr_lower"].min() >= 1]
-    return publish(
-        chart,
-        title=f"How supply risk moves with recycling and substitution, {year}",
-        subtitle=(f"EU CRM supply risk (0–10 scale, upper bound) by end-of-life recycling input rate (EoL-RIR, 0–50%) "
-                  f"and substitution index (SI, 1 = no substitute), {year}"),
-        source=source,
-        description=(
-            f"Heat maps, one per mineral, of supply risk over a grid of recycling rates and substitution indices; "
-            f"cells at or above the EU threshold of 1 are dark. Above it across the whole grid: {join_names(always) or 'none'}."
-        ),
-        csv_name=f"supply-risk-sensitivity-{year}",
-    )
-
-
-def bloc_supply_chart(blocs: pd.DataFrame, *, year: int, source: str, production_note: str = "") -> alt.VConcatChart:
-    """Grouped bars per mineral: China's, India–Japan's, the Quad's and MSP partners' share of world
-    production and of world reserves.
-
-    ``blocs`` columns: ``bloc``, ``members``, ``mineral``, ``measure_label``, ``kind``
-    (Production | Reserves), ``bloc_share`` (0–1), ``bloc_value_t``, ``world_total_t`` (t).
-    ``production_note`` says which production series the minerals use ("mine output; gallium: refinery").
-    """
-    order = [b for b in BLOC_COLOURS if b in set(blocs["bloc"])]
-    minerals = list(dict.fromkeys(blocs["mineral"]))
-    data = blocs[["bloc", "members", "mineral", "measure_label", "kind", "bloc_share", "bloc_value_t", "world_total_t"]]
-    chart = (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            y=alt.Y("mineral:N", sort=minerals, title=None),
-            yOffset=alt.YOffset("bloc:N", sort=order),
-            x=alt.X("bloc_share:Q", title="Share of world total (%)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-            color=alt.Color("bloc:N", title=None, sort=order, scale=alt.Scale(domain=order, range=[BLOC_COLOURS[b] for b in order])),
-            tooltip=[
-                alt.Tooltip("mineral:N", title="Mineral"),
-                alt.Tooltip("measure_label:N", title="Series"),
-                alt.Tooltip("bloc:N", title="Country or bloc"),
-                alt.Tooltip("members:N", title="Members counted"),
-                alt.Tooltip("bloc_share:Q", title="Share of world total", format=".1%"),
-                alt.Tooltip("bloc_value_t:Q", title="Tonnes", format=",.0f"),
-                alt.Tooltip("world_total_t:Q", title="World total (t)", format=",.0f"),
-            ],
-        )
-        .properties(width=250, height=alt.Step(6))
-        .facet(column=alt.Column("kind:N", title=None, sort=["Production", "Reserves"],
-                                 header=alt.Header(labelFontSize=12, labelFontWeight=600)))
-    )
-    return publish(
-        chart,
-        title=f"What China and the partner blocs supply, {year}",
-        subtitle=(f"Share of world production{f' ({production_note})' if production_note else ''} and of world reserves "
-                  f"(0–100%), {year}; blocs overlap"),
-        source=source,
-        description=(
-            f"Grouped bar charts of the shares of world production and reserves of {len(minerals)} minerals in {year} "
-            f"held by China, India and Japan together, the Quad's members and MSP partners."
-        ),
-        csv_name=f"bloc-shares-{year}",
     )
 
 

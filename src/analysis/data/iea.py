@@ -60,6 +60,14 @@ from analysis.errors import DataFileError
 SUPPLY_RESOURCE = "iea-critical-minerals-2024"
 SUPPLY_SHEET = "2 Total supply for key minerals"
 
+#: How reports and charts cite this source, one line per use (the texts differ on purpose):
+#: the stage charts and tables, with the "Source: " prefix and the copy's provenance;
+IEA_SOURCE_CHART = "Source: IEA (2024), Critical Minerals Data Explorer (CC BY 4.0; third-party re-saved copy of the May 2024 workbook)"
+#: the country report's stage section, which shows only the observed 2023 values;
+IEA_SOURCE_OBSERVED = "IEA (2024), Critical Minerals Data Explorer, May 2024 workbook (CC BY 4.0), observed 2023 values"
+#: the disruption scenario, where the year ("2023 observed") is appended after it.
+IEA_SOURCE_SHORT = "IEA (2024), Critical Minerals Data Explorer (CC BY 4.0)"
+
 #: Countries + Rest of world may differ from the printed total by this much (kt) or this
 #: fraction of the total, whichever is larger: the sheet's numbers are floats with residuals.
 TOTAL_TOLERANCE_KT = 0.05

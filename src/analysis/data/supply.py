@@ -36,10 +36,10 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import ParameterError
+from analysis.vocabulary import MEASURE_STAGE as USGS_STAGES, STAGES
 
-STAGES = ("mining", "refining")
-#: USGS measure → stage. "production" (USGS's undifferentiated form) is left out: its stage is unknown.
-USGS_STAGES = {"mine_production": "mining", "refinery_production": "refining"}
+# USGS_STAGES (USGS measure → stage) leaves out "production", USGS's undifferentiated form: its stage is unknown.
+
 BASES = ("observed", "estimate", "projection")
 COLUMNS = ["mineral", "stage", "product", "iso3", "country", "entity_kind", "year", "value_t", "value_status",
            "basis", "source", "edition"]  # fmt: skip

@@ -432,7 +432,9 @@ def classify_stage(usgs_type: str) -> str:
     return "other"
 
 
-STAGE_MEASURE = {"mine": "mine_production", "refinery": "refinery_production", "smelter": "refinery_production",
+#: Stage of a USGS Type text (:func:`classify_stage`) → the measure its figures are filed under.
+#: (Not the supply-table stages of :data:`analysis.vocabulary.STAGE_MEASURE`: these are USGS's own.)
+TYPE_STAGE_MEASURE = {"mine": "mine_production", "refinery": "refinery_production", "smelter": "refinery_production",
                  "capacity": "capacity", "other": "production", "reserves": "reserves"}
 
 
@@ -647,7 +649,7 @@ def read_mcs_commodity_world(path: str | Path, edition: int | None = None, *, ch
                     "type": cell_type,
                     "type_raw": usgs_type,
                     "stage": stage,
-                    "measure": STAGE_MEASURE[stage],
+                    "measure": TYPE_STAGE_MEASURE[stage],
                     "year": year,
                     "value": value,
                     "unit": unit,

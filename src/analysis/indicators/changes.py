@@ -27,7 +27,8 @@ import pandas as pd
 from analysis.indicators.trade import dedupe_trade
 from analysis.errors import ParameterError
 from analysis.indicators.concentration import MEASURE_LABELS, concentration
-from analysis.vocabulary import PARTNER_ISO3
+from analysis.indicators.dependence import supplier_share_table
+from analysis.vocabulary import CHINA, PARTNER_ISO3, WORLD
 
 METRICS = ("share of world supply", "HHI", "China's share of imports", "series")
 COLUMNS = [
@@ -55,17 +56,20 @@ def china_import_shares(trade: pd.DataFrame, reporters: tuple[str, ...] = PARTNE
 
     Columns ``reporter_iso3``, ``reporter``, ``hs_code``, ``hs_description``, ``mineral``,
     ``year``, ``china_usd``, ``world_usd``, ``china_share`` (0–1), ``source`` (resource of the
-    China row). Uses the reporter's declared imports (CIF, current US$).
+    China row). Uses the reporter's declared imports (CIF, current US$); the share is
+    :func:`analysis.indicators.dependence.supplier_share_table`'s, on the keys with both rows.
     """
     rows, _notes = dedupe_trade(trade)
-    rows = rows[(rows["flow"] == "import") & rows["reporter_iso3"].isin(reporters) & rows["partner_iso3"].isin(["CHN", "WLD"])]
+    rows = rows[(rows["flow"] == "import") & rows["reporter_iso3"].isin(reporters) & rows["partner_iso3"].isin([CHINA, WORLD])]
     keys = ["reporter_iso3", "hs_code", "year"]
-    china = rows[rows["partner_iso3"] == "CHN"][keys + ["reporter", "hs_description", "mineral", "value_usd", "source"]]
-    world = rows[rows["partner_iso3"] == "WLD"][keys + ["value_usd"]]
-    merged = china.merge(world, on=keys, suffixes=("_china", "_world"))
-    merged = merged[merged["value_usd_world"] > 0]
-    out = merged.rename(columns={"value_usd_china": "china_usd", "value_usd_world": "world_usd"})
-    out["china_share"] = out["china_usd"] / out["world_usd"]
+    china = rows[rows["partner_iso3"] == CHINA][keys + ["reporter", "hs_description", "mineral", "source"]]
+    world = rows[rows["partner_iso3"] == WORLD][keys]
+    both = rows.merge(china[keys].merge(world, on=keys), on=keys)  # keys with a China and a World row
+    shares = supplier_share_table(both, CHINA, flow="import", by=keys)
+    shares = shares[shares["total_value_usd"] > 0].rename(
+        columns={"supplier_value_usd": "china_usd", "total_value_usd": "world_usd", "supplier_share": "china_share"}
+    )
+    out = china.merge(shares[keys + ["china_usd", "world_usd", "china_share"]], on=keys)
     columns = ["reporter_iso3", "reporter", "hs_code", "hs_description", "mineral", "year", "china_usd", "world_usd", "china_share", "source"]
     return out[columns].sort_values(keys, kind="stable").reset_index(drop=True)
 

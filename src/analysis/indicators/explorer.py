@@ -13,9 +13,7 @@ import pandas as pd
 from analysis.errors import ParameterError
 from analysis.indicators.concentration import concentration
 from analysis.indicators.stages import stage_frame, stage_sources
-from analysis.vocabulary import FOCUS
-
-_MEASURE = {"mining": "mine_production", "refining": "refinery_production"}
+from analysis.vocabulary import CHINA, FOCUS, INDIA, JAPAN, STAGE_MEASURE as _MEASURE
 
 #: columns of :func:`explorer_tables`' two frames
 SHARE_COLUMNS = ["mineral", "stage", "year", "country", "iso3", "value_t", "share", "rank", "focus", "product", "source"]
@@ -57,9 +55,9 @@ def explorer_tables(supply: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             "mineral": pick.mineral, "stage": pick.stage, "year": int(pick.year),
             "leader": str(leader["country"]), "leader_share": float(leader["share"]),
             "top3_share": float(result.top_k_share), "hhi": float(result.hhi_lower),
-            "china_share": float(by_iso.get("CHN", float("nan"))),
-            "india_share": float(by_iso.get("IND", float("nan"))),
-            "japan_share": float(by_iso.get("JPN", float("nan"))),
+            "china_share": float(by_iso.get(CHINA, float("nan"))),
+            "india_share": float(by_iso.get(INDIA, float("nan"))),
+            "japan_share": float(by_iso.get(JAPAN, float("nan"))),
             "product": product, "source": pick.source, "basis": pick.basis,
         })
     share_frame = pd.concat(shares, ignore_index=True) if shares else pd.DataFrame(columns=SHARE_COLUMNS)

@@ -37,6 +37,8 @@ import pandas as pd
 
 from analysis.errors import ParameterError
 from analysis.indicators import _validate as check
+from analysis.indicators.trade import TRADE_REQUIRED
+from analysis.vocabulary import INDIA, JAPAN, WORLD
 
 #: HS6 codes summed into each product group of China's derived export table
 #: (``country_monthly_stats.csv``). From the author's ``scripts/make_tables.py``
@@ -100,7 +102,7 @@ def mirror_shares(
     china_groups: pd.DataFrame,
     importer_world: pd.DataFrame,
     *,
-    importers: Sequence[str] = ("JPN", "IND"),
+    importers: Sequence[str] = (JAPAN, INDIA),
     years: Iterable[int] | None = None,
     products: Mapping[str, tuple[tuple[str, str], ...]] = PRODUCTS,
 ) -> pd.DataFrame:
@@ -122,9 +124,9 @@ def mirror_shares(
     """
     check.columns("china_hs6", china_hs6, ["month", "partner_iso3", "hs_code", "value_usd", "quantity_kg"])
     check.columns("china_groups", china_groups, ["month", "partner_iso3", "product_group", "value_usd", "quantity_kg"])
-    check.columns("importer_world", importer_world, ["reporter_iso3", "partner_iso3", "flow", "hs_code", "year", "value_usd", "net_weight_kg"])
+    check.columns("importer_world", importer_world, TRADE_REQUIRED)
     importers = check.iso3_codes("importers", importers)
-    world = importer_world[(importer_world["partner_iso3"] == "WLD") & (importer_world["flow"] == "import")]
+    world = importer_world[(importer_world["partner_iso3"] == WORLD) & (importer_world["flow"] == "import")]
     rows = []
     for importer in importers:
         own = world[world["reporter_iso3"] == importer]
@@ -220,8 +222,8 @@ def japan_rare_earths(china_groups: pd.DataFrame, mirror: pd.DataFrame) -> dict[
     ``mirror`` (the rows of ``mirror`` for Japan's rare earths) and ``answer`` — one sentence
     saying whether a share can be estimated and why not when it cannot.
     """
-    by_year = china_exports_by_year(china_groups, "Rare Earths", "JPN")
-    rows = mirror[(mirror["importer_iso3"] == "JPN") & mirror["product"].str.startswith("Rare earths")]
+    by_year = china_exports_by_year(china_groups, "Rare Earths", JAPAN)
+    rows = mirror[(mirror["importer_iso3"] == JAPAN) & mirror["product"].str.startswith("Rare earths")]
     matched = rows[rows["matched"]]
     if len(matched):
         answer = "estimate available"

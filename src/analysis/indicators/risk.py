@@ -58,14 +58,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analysis.data.wgi import ESTIMATE_CODES
 from analysis.errors import ParameterError
 from analysis.indicators import _validate as check
 from analysis.indicators.concentration import concentration
 
 #: Worst governance score on the 0–10 scale (used for unknowns in upper bounds).
 WORST = 10.0
-#: The six WGI dimensions (estimate codes) the EU method averages.
-WGI_DIMENSIONS: tuple[str, ...] = ("VA.EST", "PV.EST", "GE.EST", "RQ.EST", "RL.EST", "CC.EST")
+#: The six WGI dimensions (estimate codes) the EU method averages: the data layer's list.
+WGI_DIMENSIONS: tuple[str, ...] = ESTIMATE_CODES
 #: Illustrative grids for :func:`supply_risk_sensitivity` — ranges to explore, not estimates.
 DEFAULT_EOL_RIR_GRID: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 DEFAULT_SI_GRID: tuple[float, ...] = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
@@ -96,6 +97,22 @@ def score_from_six_mean(mean):
     return np.clip((2.5 - np.asarray(mean, dtype=float)) * 2.0, 0.0, WORST)
 
 
+def six_dimension_means(estimates: pd.DataFrame, **carry: tuple[str, str]) -> pd.DataFrame:
+    """Mean of the six WGI estimates per ``iso3`` × ``year``, for country-years with all six.
+
+    ``estimates``: long WGI rows (``iso3``, ``indicator_code``, ``year``, ``value``). Columns
+    ``iso3``, ``year``, ``mean`` and any ``carry`` aggregations (``name=(column, how)``), sorted
+    by ``iso3`` and ``year``; empty when no country-year is complete. The one averaging step of
+    :func:`governance_scores` and :func:`governance_from_wgi`.
+    """
+    rows = estimates[estimates["indicator_code"].isin(WGI_DIMENSIONS)]
+    dimensions = rows.groupby(["iso3", "year"])["indicator_code"].transform("nunique")
+    complete = rows[dimensions == len(WGI_DIMENSIONS)]
+    if complete.empty:
+        return pd.DataFrame(columns=["iso3", "year", "mean", *carry])
+    return complete.groupby(["iso3", "year"], as_index=False).agg(mean=("value", "mean"), **carry)
+
+
 def governance_scores(
     estimates: pd.DataFrame, ranks: pd.DataFrame | None, *, year: int | None = None, basis: str = "auto"
 ) -> pd.DataFrame:
@@ -122,13 +139,8 @@ def governance_scores(
     six = pd.DataFrame(columns=columns)
     if basis in ("auto", "six_dimensions") and len(estimates):
         chosen_estimates = estimates if year is None else estimates[estimates["year"] <= year]
-        chosen_estimates = chosen_estimates[chosen_estimates["indicator_code"].isin(WGI_DIMENSIONS)]
-        dimensions = chosen_estimates.groupby(["iso3", "year"])["indicator_code"].transform("nunique")
-        complete = chosen_estimates[dimensions == len(WGI_DIMENSIONS)]
-        if len(complete):
-            means = complete.groupby(["iso3", "year"], as_index=False).agg(
-                country=("country", "first"), mean=("value", "mean"), source=("source", "last")
-            )
+        means = six_dimension_means(chosen_estimates, country=("country", "first"), source=("source", "last"))
+        if len(means):
             latest = means.sort_values("year").drop_duplicates("iso3", keep="last")
             six = latest.assign(
                 governance_score=score_from_six_mean(latest["mean"]),
@@ -192,15 +204,13 @@ def governance_from_wgi(wgi: pd.DataFrame, year: int) -> pd.DataFrame:
     years = sorted(int(y) for y in wgi["year"].unique())
     if year not in years:
         raise ParameterError(f"no WGI data for year {year!r}; years: {', '.join(map(str, years))}")
-    rows = wgi[(wgi["year"] == year) & wgi["indicator_code"].isin(WGI_DIMENSIONS)]
-    wide = rows.pivot_table(index="iso3", columns="indicator_code", values="value", aggfunc="first")
-    wide = wide.reindex(columns=list(WGI_DIMENSIONS)).dropna()
-    mean = wide.mean(axis=1)
+    means = six_dimension_means(wgi[wgi["year"] == year])
+    mean = means["mean"].to_numpy(dtype=float)
     return pd.DataFrame(
         {
-            "iso3": mean.index.astype(str),
-            "governance_score": score_from_six_mean(mean.to_numpy()),
-            "wgi_mean_estimate": mean.to_numpy(),
+            "iso3": means["iso3"].astype(str).to_numpy(),
+            "governance_score": score_from_six_mean(mean),
+            "wgi_mean_estimate": mean,
             "basis": f"mean of the six WGI estimates {year}, (2.5 − mean) × 2",
         }
     )

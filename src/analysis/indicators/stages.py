@@ -31,13 +31,12 @@ from analysis.indicators import _validate as check
 from analysis.indicators.concentration import Concentration, concentration
 from analysis.indicators.partners import INDIA_JAPAN, bloc_members
 from analysis.indicators.scenarios import exposure, shortfall_grid
-from analysis.vocabulary import FOCUS, PARTNER_ISO3
+from analysis.vocabulary import FOCUS, PARTNER_ISO3, STAGE_MEASURE as _MEASURE
 
 IEA_SOURCE = "iea-critical-minerals-2024"
 IEA_MINERALS: tuple[str, ...] = ("Copper", "Cobalt", "Lithium", "Nickel", "Graphite", "Rare earths")
 PROJECTION_LABEL = "IEA base-case projection"
 OBSERVED_LABEL = "observed"
-_MEASURE = {"mining": "mine_production", "refining": "refinery_production"}
 #: (ISO3, column prefix) of the two partners, Japan first as the stage tables print them
 _FOCUS = tuple((iso3, FOCUS[iso3].lower()) for iso3 in sorted(PARTNER_ISO3, reverse=True))
 

@@ -39,7 +39,7 @@ from analysis.data.comtrade import (
 from analysis.data.minerals import HS_PRODUCTS
 from analysis.errors import ParameterError
 from analysis.indicators import _validate as check
-from analysis.vocabulary import TRADE_KEY as KEY, WORLD
+from analysis.vocabulary import TRADE_COLUMNS, TRADE_KEY as KEY, WORLD
 
 #: When the same reporter × partner × flow × HS code × year appears in several shipped
 #: extracts, the row of the earliest source in this tuple is kept. The Quad pulls come first
@@ -55,7 +55,8 @@ SOURCE_PRIORITY: tuple[str, ...] = (
     ALL_REPORTERS_2023_RESOURCE,
 )
 
-TRADE_REQUIRED = ["reporter_iso3", "partner_iso3", "flow", "hs_code", "year", "value_usd", "net_weight_kg"]
+#: Columns every function here requires: the trade key and measures.
+TRADE_REQUIRED = TRADE_COLUMNS
 
 
 def dedupe_trade(trade: pd.DataFrame, priority: Sequence[str] = SOURCE_PRIORITY) -> tuple[pd.DataFrame, list[str]]:

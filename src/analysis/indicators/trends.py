@@ -20,20 +20,14 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.data.usgs import TYPE_STAGE_MEASURE
 from analysis.errors import ParameterError
 from analysis.indicators.concentration import concentration
-from analysis.indicators.dependence import CHINA
-from analysis.vocabulary import PARTNER_ISO3
+from analysis.vocabulary import CHINA, INDIA, JAPAN
 
-#: Stage → measure of the tidy USGS frame (see analysis.data.usgs.STAGE_MEASURE).
-STAGE_MEASURES: dict[str, str] = {
-    "mine": "mine_production",
-    "refinery": "refinery_production",
-    "smelter": "refinery_production",
-    "capacity": "capacity",
-    "other": "production",
-}
-INDIA, JAPAN = PARTNER_ISO3
+#: Production stage of a USGS Type text → measure of the tidy USGS frame: the data layer's map
+#: without reserves (a trend is of output, not of reserves).
+STAGE_MEASURES: dict[str, str] = {stage: measure for stage, measure in TYPE_STAGE_MEASURE.items() if stage != "reserves"}
 
 
 def _stage_rows(usgs: pd.DataFrame, mineral: str, stage: str) -> pd.DataFrame:

@@ -33,11 +33,11 @@ from analysis.indicators.dependence import import_dependence
 from analysis.indicators.partners import bloc_shares
 from analysis.reports.common import hhi_labels, leader_labels, usgs_source
 from analysis.indicators.series import primary_measure
-from analysis.vocabulary import HHI_HIGHLY_CONCENTRATED, PARTNERS, PRODUCTION_MEASURES
+from analysis.vocabulary import HHI_HIGHLY_CONCENTRATED, PARTNER_NAMES, PARTNERS, PRODUCTION_MEASURES
 from analysis.text import count_noun, fmt_rank_share, fmt_share, fmt_usd, join_names, number_word
 
 BLOCS = ("MSP", "Quad")
-REPORTERS = {"IND": "India", "JPN": "Japan"}
+REPORTERS = PARTNER_NAMES
 
 
 @dataclass(frozen=True)

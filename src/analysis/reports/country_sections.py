@@ -16,6 +16,7 @@ import pandas as pd
 
 from analysis.data import load_all_reporters_2023, load_china_exports_groups, load_china_exports_hs6, load_supply
 from analysis.data.comtrade import QUAD_WORLD_RESOURCE
+from analysis.data.iea import IEA_SOURCE_OBSERVED
 from analysis.data.minerals import HS_PRODUCTS, product_name
 from analysis.indicators.dependence import import_dependence
 from analysis.indicators.mirror import china_exports_by_year, mirror_shares, reported_check
@@ -26,7 +27,6 @@ from analysis.text import count_noun, fmt_ordinal, number_word, fmt_share, fmt_u
 MIRROR_HEADING = "How dependent on China where bilateral data are missing"
 #: IEA edition read by the refining section (observed year of the May 2024 workbook).
 REFINING_YEAR = 2023
-IEA_SOURCE_LINE = "IEA (2024), Critical Minerals Data Explorer, May 2024 workbook (CC BY 4.0), observed 2023 values"
 
 #: Products of the mirror section: reader label → (China-side definition key of
 #: :data:`analysis.indicators.mirror.PRODUCTS`, short name used in sentences).
@@ -112,7 +112,7 @@ def refining_section(country: str, iso3: str, year: int = REFINING_YEAR) -> Refi
         "Ranks count only countries the IEA names; a country inside 'Rest of world' could rank higher than shown for others.",
     ]
     return RefiningSection(year=int(year), comparison=full, rows=rows, table=_refining_table(rows, country), text=text,
-                           finding=finding, caveats=caveats, source=f"Source: {IEA_SOURCE_LINE}")
+                           finding=finding, caveats=caveats, source=f"Source: {IEA_SOURCE_OBSERVED}")
 
 
 def _refining_table(rows: pd.DataFrame, country: str) -> pd.DataFrame:

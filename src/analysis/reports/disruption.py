@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.data import load_supply
+from analysis.data.iea import IEA_SOURCE_SHORT
 from analysis.indicators.partners import INDIA_JAPAN
 from analysis.indicators.scenarios import Disruption
 from analysis.indicators.stages import StageDisruption
@@ -41,8 +42,6 @@ from analysis.reports.disruption_cut import (
 )
 from analysis.reports.disruption_exposure import TRADE_SOURCE, exposure_section, import_shares
 from analysis.reports.disruption_text import scenario_assumptions, scenario_caveats, scenario_findings, scenario_standfirst
-
-IEA_SOURCE_LINE = "IEA (2024), Critical Minerals Data Explorer (CC BY 4.0)"
 
 
 @dataclass(frozen=True)
@@ -131,6 +130,6 @@ def disruption_scenario(
         assumptions=scenario_assumptions(mineral, supplier, s, result, cut, expansion),
         findings=scenario_findings(mineral, supplier, s, result, runs, cut, expansion, capacity.run, exposure.table, exposure.text),
         caveats=scenario_caveats(mineral, supplier, s, capacity.run),
-        source=IEA_SOURCE_LINE + ", 2023 observed" if s.from_iea else usgs_source(s.frame["edition"]),
+        source=IEA_SOURCE_SHORT + ", 2023 observed" if s.from_iea else usgs_source(s.frame["edition"]),
         trade_source=TRADE_SOURCE,
     )

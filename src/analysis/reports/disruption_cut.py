@@ -21,6 +21,7 @@ from analysis.indicators.scenarios import Disruption, disruption
 from analysis.indicators.stages import IEA_SOURCE, PROJECTION_LABEL, StageDisruption, refining_disruption, stage_frame
 from analysis.reports.common import unit_note
 from analysis.text import count_noun, fmt_share, fmt_tonnes, join_names
+from analysis.vocabulary import INDIA, JAPAN, PARTNER_NAMES, STAGES
 
 #: Partner groups whose cover is computed, narrowest first (short names of ``bloc_members``).
 BLOCS: tuple[str, ...] = (INDIA_JAPAN, "Quad", "MSP")
@@ -30,7 +31,6 @@ TOP_PRODUCERS = 8
 COVER_CHART_MIN = 0.05
 #: The IEA year whose base-case output is compared with the loss.
 CAPACITY_YEAR = 2030
-STAGE_WORDS = {"mining": "mining", "refining": "refining"}
 
 
 def supplier_code(name: str) -> str:
@@ -165,7 +165,7 @@ def _cover(runs: dict[str, Disruption], members: dict[str, tuple[str, ...]], lab
     ])
     cover_table = pd.DataFrame({
         "Partners": cover["label"],
-        (f"Their {label} output" if label in STAGE_WORDS else f"Their {label}"): cover["partner_output_t"].map(fmt_tonnes),
+        (f"Their {label} output" if label in STAGES else f"Their {label}"): cover["partner_output_t"].map(fmt_tonnes),
         "Share of the loss they could redirect": cover["redirect_cover"].map(fmt_share),
         f"New output at {expansion_label}": cover["expansion_t"].map(fmt_tonnes),
         "Share of the loss it replaces": cover["expansion_cover"].map(fmt_share),
@@ -230,10 +230,10 @@ def output_by_country(runs: dict[str, Disruption], iso3: str, widest: str) -> pd
     """Output by country before and after (the widest bloc's expansion)."""
     by_country = runs[widest].by_country
     keep = by_country.head(TOP_PRODUCERS)
-    extra = by_country[by_country["iso3"].isin([iso3, "IND", "JPN"]) & ~by_country["iso3"].isin(keep["iso3"])]
+    extra = by_country[by_country["iso3"].isin([iso3, INDIA, JAPAN]) & ~by_country["iso3"].isin(keep["iso3"])]
     output = pd.concat([keep, extra], ignore_index=True)
     return output.assign(
-        role=np.select([output["iso3"] == iso3, output["iso3"] == "IND", output["iso3"] == "JPN", output["role"] == "partner"],
-                       ["Supplier cut", "India", "Japan", f"Other {bloc_label(widest)}"], "Other producers"),
+        role=np.select([output["iso3"] == iso3, output["iso3"] == INDIA, output["iso3"] == JAPAN, output["role"] == "partner"],
+                       ["Supplier cut", PARTNER_NAMES[INDIA], PARTNER_NAMES[JAPAN], f"Other {bloc_label(widest)}"], "Other producers"),
         change_t=output["after_t"] - output["output_t"],
     )

@@ -19,9 +19,10 @@ from analysis.indicators.mirror import mirror_shares
 from analysis.indicators.scenarios import Disruption
 from analysis.indicators.trade import mineral_trade
 from analysis.text import fmt_share, fmt_usd, join_names, lower_first
+from analysis.vocabulary import PARTNER_NAMES
 
 #: Importers whose exposure is reported.
-IMPORTERS: dict[str, str] = {"IND": "India", "JPN": "Japan"}
+IMPORTERS: dict[str, str] = PARTNER_NAMES
 #: HS stages of the trade table that belong to each supply-chain stage.
 TRADE_STAGES: dict[str, tuple[str, ...]] = {"mining": ("ore",), "refining": ("processed", "metal")}
 #: The mirror-estimate product (:data:`analysis.indicators.mirror.PRODUCTS`) standing for a mineral's stage.

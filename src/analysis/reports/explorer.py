@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.charts.stages import IEA_SOURCE_LINE
+from analysis.data.iea import IEA_SOURCE_CHART
 from analysis.data.supply import load_supply
 from analysis.indicators.explorer import explorer_tables
 from analysis.reports.common import usgs_source
@@ -46,4 +46,4 @@ def explorer() -> Explorer:
         "the reports: USGS where it lists countries for that stage and year, otherwise the IEA's observed 2023 figures."
     )
     return Explorer(shares=shares, summary=summary, coverage=coverage_table(summary), intro=intro,
-                    source=f"{usgs_source(sorted(editions))}; {IEA_SOURCE_LINE.removeprefix('Source: ')}")
+                    source=f"{usgs_source(sorted(editions))}; {IEA_SOURCE_CHART.removeprefix('Source: ')}")

@@ -27,7 +27,7 @@ from analysis.reports.common import load_governance, unit_note, usgs_source
 from analysis.text import (
     count_noun, fmt_hhi_range, fmt_ordinal, fmt_share, fmt_tonnes, fmt_years, hhi_band, join_names, lower_first,
 )
-from analysis.vocabulary import FOCUS, HHI_HIGHLY_CONCENTRATED
+from analysis.vocabulary import FOCUS, HHI_HIGHLY_CONCENTRATED, PARTNER_ISO3, PARTNER_NAMES
 
 
 @dataclass(frozen=True)
@@ -148,8 +148,8 @@ def _structure_sentences(production: Concentration, reserves: Concentration | No
     ]
     if production.leader_iso3 != "CHN":
         findings.append(_china_sentence(production, label))
-    findings.append(_country_sentence(production, reserves, rp, "IND", "India", label))
-    findings.append(_country_sentence(production, reserves, rp, "JPN", "Japan", label))
+    for iso3, name in PARTNER_NAMES.items():
+        findings.append(_country_sentence(production, reserves, rp, iso3, name, label))
     if reserves is not None:
         findings.append(_reserves_sentence(production, reserves, label))
     return findings
@@ -298,7 +298,7 @@ def _rp_table(rp: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     world = rp[rp["entity_kind"] == "world"]
     countries = rp[(rp["entity_kind"] == "country") & rp["reserves_t"].notna()].sort_values("reserves_t", ascending=False)
     shown = countries.head(n)
-    extra = countries[countries["iso3"].isin(["IND", "JPN"]) & ~countries["iso3"].isin(shown["iso3"])]
+    extra = countries[countries["iso3"].isin(list(PARTNER_ISO3)) & ~countries["iso3"].isin(shown["iso3"])]
     rows = pd.concat([world, shown, extra])
     # A reserves figure USGS gives only as a lower bound (">90000000") makes R/P a lower bound too.
     bound = rows["reserves_status"].eq("lower_bound").map({True: "more than ", False: ""})

@@ -19,6 +19,7 @@ from analysis.indicators.dependence import import_dependence
 from analysis.indicators.exports import export_concentration, export_concentration_table
 from analysis.reports.country_supply import NICKEL_ORE
 from analysis.text import fmt_hhi, fmt_share, fmt_usd, join_names
+from analysis.vocabulary import PARTNER_NAMES
 
 #: Reported exports above this multiple of world imports mean the two sides code the product differently.
 MAX_COVERAGE = 1.5
@@ -123,7 +124,7 @@ def _china_imports(mineral: str) -> pd.DataFrame:
     """India's and Japan's imports of the mineral's products from China over time (where the data have them)."""
     quad = load_quad_imports()
     frames = []
-    for iso3, name in (("IND", "India"), ("JPN", "Japan")):
+    for iso3, name in PARTNER_NAMES.items():
         frame = import_dependence(quad, iso3, mineral=mineral) if (quad["mineral"] == mineral).any() else pd.DataFrame()
         if len(frame):
             frames.append(frame.assign(country=name))
@@ -138,7 +139,7 @@ def _nickel_sources(top: int = 4) -> tuple[pd.DataFrame | None, str]:
 
     trade = load_trade()
     rows, china_years, parts = [], [], []
-    for iso3, name in (("IND", "India"), ("JPN", "Japan")):
+    for iso3, name in PARTNER_NAMES.items():
         dep = import_dependence(trade, iso3, mineral="Nickel")
         dep = dep[(dep["hs_code"] == NICKEL_ORE) & (dep["china_basis"] != "no_partner_detail")]
         if dep.empty:

@@ -18,7 +18,7 @@ from analysis.indicators.events import events_by_mineral
 from analysis.indicators.partners import BLOC_ALIASES, complementarity
 from analysis.reports.common import china_import_share, japan_lithium_hydroxide
 from analysis.text import count_noun, fmt_date, fmt_share, fmt_tonnes, fmt_usd, join_names
-from analysis.vocabulary import PARTNERS
+from analysis.vocabulary import PARTNER_ISO3, PARTNERS
 
 #: The milestones the report must show, each found by a pattern on the event title. A
 #: milestone missing from the events data is an error (the data, not the report, must change).
@@ -102,7 +102,7 @@ def membership_matrix(frameworks: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataF
     matrix["joined"] = matrix["joined"].fillna("")
     matrix["iso3"] = matrix.groupby("country_display")["iso3"].transform(lambda s: s.dropna().iloc[0])
     matrix = matrix.rename(columns={"country_display": "country"})
-    matrix["highlight"] = matrix["iso3"].isin(["IND", "JPN"])
+    matrix["highlight"] = matrix["iso3"].isin(list(PARTNER_ISO3))
     return matrix
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.charts.stages import IEA_SOURCE_LINE
+from analysis.data.iea import IEA_SOURCE_CHART
 from analysis.data.minerals import PRIORITY_MINERALS
 from analysis.errors import ParameterError
 from analysis.indicators.concentration import MEASURE_LABELS
@@ -186,7 +186,7 @@ def stage_section(supply: pd.DataFrame, frameworks: pd.DataFrame, year: int = 20
         notes.append(f"In {join_names(same)} the IEA names the same members of all three blocs, so MSP, Quad and India–Japan show one figure.")
     return StageSection(
         year=year, comparison=comparison, table=pd.DataFrame(rows), refiners=pd.DataFrame(refiners), outlook=outlook,
-        outlook_table=pd.DataFrame(outlook_rows), notes=notes, source=IEA_SOURCE_LINE,
+        outlook_table=pd.DataFrame(outlook_rows), notes=notes, source=IEA_SOURCE_CHART,
     )
 
 
