@@ -69,6 +69,17 @@ def test_net_import_ratio_printed_as_per_cent():
     assert values[values != "n/a"].str.fullmatch(r"−?\d+(\.\d)?%").all()
 
 
+
+def test_the_composer_assembles_sections_with_the_words_the_notebook_shows(b):
+    assert b.standfirst.endswith("— 2024 data")
+    recent = b.recent_events
+    assert recent.intro.startswith("Bilateral India–Japan steps since 1 January 2024;")
+    assert len(recent.events) and (recent.events["date_start"] >= "2024-01-01").all()
+    assert list(recent.table.columns) == ["Date", "Event", "Source", "source_url"] and len(recent.table) == len(recent.events)
+    assert set(b.imports.china_imports["country"]) == {"India", "Japan"} and b.imports.source.startswith("UN Comtrade")
+    assert b.revisions.revisions["revised_from_t"].notna().all()
+    assert b.changes.against is not None or b.changes.changes.empty  # nothing to compare with: no changes
+
 # --- trend and stage figures recomputed from the raw files -------------------------------------
 
 def _mcs_rows(raw_dir, edition: int, commodity: str, year: int) -> tuple[dict[str, float], float]:

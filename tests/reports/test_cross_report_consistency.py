@@ -30,7 +30,7 @@ def test_every_priority_mineral_has_the_same_figures_in_briefing_profile_and_exp
     stage_of = {"mine_production": "mining", "refinery_production": "refining"}
     for row in brief.supply.itertuples():
         profile = mineral_profile(row.mineral, YEAR)
-        c = profile.production
+        c = profile.production.concentration
         leader = c.shares.sort_values("share", ascending=False).iloc[0]
         assert (row.leader, row.leader_share) == (leader["country"], pytest.approx(leader["share"])), row.mineral
         assert row.top3_share == pytest.approx(c.top_k_share) and row.hhi_lower == pytest.approx(c.hhi_lower), row.mineral

@@ -58,13 +58,13 @@ def test_trend_china_share_2021_to_2024_from_the_raw_editions(rare_earths, raw_d
     world_2021 = raw_2023_edition(raw_dir, "raree", "World total (rounded)", "Prod_t_2021")
     china_2024 = raw_value(raw_dir, "Rare earths", "China")
     world_2024 = raw_value(raw_dir, "Rare earths", "World total (rounded)")
-    trend = rare_earths.concentration_trend.set_index("year")
+    trend = rare_earths.trend.concentration_trend.set_index("year")
     assert trend.loc[2021, "china_share"] == pytest.approx(china_2021 / world_2021)
     assert trend.loc[2024, "china_share"] == pytest.approx(china_2024 / world_2024)
     assert list(trend.index) == [2021, 2022, 2023, 2024]
     finding = next(f for f in rare_earths.findings if "since 2021" in f)
     assert f"from {fmt_share(china_2021 / world_2021)} to {fmt_share(china_2024 / world_2024)}" in finding
-    table = rare_earths.trend_table.set_index(rare_earths.trend_table["Year"].str[:4])
+    table = rare_earths.trend.table.set_index(rare_earths.trend.table["Year"].str[:4])
     assert table.loc["2021", "China"] == fmt_share(china_2021 / world_2021)
     # partner blocs per year are sums of their listed members' shares, never above the world
     assert (trend[["share_MSP", "share_Quad", "share_India–Japan"]].fillna(0) <= 1).all().all()
@@ -77,7 +77,7 @@ def test_revisions_between_editions_are_shown(rare_earths, raw_dir):
     column = next(c for c in rows[0] if "2023" in c and c.lower().startswith("prod"))
     before = float(rows[0][column])
     after = raw_value(raw_dir, "Rare earths", "China", "PROD_2023")
-    revisions = rare_earths.trend.revisions
+    revisions = rare_earths.trend.editions.revisions
     china = revisions[(revisions["Country"] == "China") & (revisions["Year"] == 2023)].iloc[0]
     assert china["Before (t)"] == f"{before:,.0f}" and china["Now (t)"] == f"{after:,.0f}"
 
@@ -92,7 +92,7 @@ def test_mining_vs_refining_and_outlook_from_the_iea_sheet(rare_earths):
 
     cells = {(c.row, c.column): c.value for row in sheet[SUPPLY_SHEET].iter_rows() for c in row if getattr(c, "value", None) is not None}
     china = _china_2023_refining_shares(cells)["Magnet rare earth elements"]
-    stages = rare_earths.stages
+    stages = rare_earths.stages.iea
     assert stages is not None and stages.year == 2023
     refining = stages.comparison.set_index("stage").loc["refining"]
     assert refining["china_share"] == pytest.approx(china)
@@ -104,46 +104,48 @@ def test_mining_vs_refining_and_outlook_from_the_iea_sheet(rare_earths):
 
 def test_stage_gaps_are_said_plainly(usgs):
     manganese = mineral_profile("Manganese", 2024, usgs)
-    assert manganese.stages is None and any("not covered" in t for t in manganese.stage_text)
+    assert manganese.stages.iea is None and any("not covered" in t for t in manganese.stages.text)
     copper = mineral_profile("Copper", 2024, usgs)
-    assert copper.stages is not None and copper.usgs_stages is not None  # IEA and USGS refinery series both shown
-    assert list(copper.usgs_stages["Stage"]) == ["Mining", "Refining"]
+    assert copper.stages.iea is not None and copper.stages.usgs is not None  # IEA and USGS refinery series both shown
+    assert list(copper.stages.usgs["Stage"]) == ["Mining", "Refining"]
 
 
 def test_gallium_has_no_near_empty_cumulative_chart(usgs):
     gallium = mineral_profile("Gallium", 2024, usgs)
-    assert gallium.production.top_k_share >= 0.95 and not gallium.show_cumulative
-    assert fmt_share(gallium.production.top_k_share) in gallium.cumulative_note
-    assert mineral_profile("Lithium", 2024, usgs).show_cumulative
+    assert gallium.production.concentration.top_k_share >= 0.95 and not gallium.production.show_cumulative
+    assert fmt_share(gallium.production.concentration.top_k_share) in gallium.production.cumulative_note
+    assert mineral_profile("Lithium", 2024, usgs).production.show_cumulative
 
 
 def test_producers_text_is_true_to_the_bars(rare_earths):
-    drawn = rare_earths.top
+    drawn = rare_earths.production.top
     assert "ROW" not in set(drawn["iso3"])  # no rest-of-world bar, so the text must not promise one
-    assert "rest of world" not in rare_earths.producers_intro.lower()
-    hidden = len(rare_earths.production.shares) - len(drawn)
-    assert hidden > 0 and f"Not drawn: {count_noun(hidden, 'smaller named producer')}" in rare_earths.producers_intro
+    assert "rest of world" not in rare_earths.production.producers_intro.lower()
+    hidden = len(rare_earths.production.concentration.shares) - len(drawn)
+    assert hidden > 0 and f"Not drawn: {count_noun(hidden, 'smaller named producer')}" in rare_earths.production.producers_intro
 
 
 def test_nickel_imports_by_partner_are_shown_not_denied(usgs):
     nickel = mineral_profile("Nickel", 2024, usgs)
-    assert nickel.imports_table is not None and set(nickel.imports_table["Importer"]) == {"India", "Japan"}
-    assert "not in the trade statistics" not in nickel.imports_note and "HS 260400" in nickel.imports_note
+    assert nickel.imports.table is not None and set(nickel.imports.table["Importer"]) == {"India", "Japan"}
+    assert "not in the trade statistics" not in nickel.imports.note and "HS 260400" in nickel.imports.note
+    assert "HS 260400" in nickel.imports.caption
 
 
 def test_japan_rare_earth_section_says_what_cannot_be_computed(rare_earths):
-    section = rare_earths.japan_rare_earths
+    section = rare_earths.japan_rare_earths.mirror
     assert section is not None
     text = " ".join(section.rare_earths_text)
     assert "cannot give a share" in text and "850511" in text
-    assert len(rare_earths.japan_rare_earths_table) == len(section.rare_earths_by_year)
+    assert len(rare_earths.japan_rare_earths.table) == len(section.rare_earths_by_year)
 
 
 def test_countries_usgs_does_not_list_are_not_zero(usgs):
     cobalt = mineral_profile("Cobalt", 2024, usgs)
-    assert cobalt.position is None  # none of China, India, Japan listed: no chart of zeros
+    assert cobalt.production.position is None  # none of China, India, Japan listed: no chart of zeros
+    assert "USGS lists neither China, India nor Japan for cobalt" in cobalt.production.position_note
     assert any("does not list China" in f for f in cobalt.findings)
-    rare_earths = mineral_profile("Rare earths", 2024, usgs).position
+    rare_earths = mineral_profile("Rare earths", 2024, usgs).production.position
     japan = rare_earths[rare_earths.iso3 == "JPN"]
     assert len(japan) == 2 and japan["share"].isna().all()  # not listed: n/a, not 0 %
     assert rare_earths.loc[rare_earths.iso3 == "IND", "share"].notna().all()
@@ -151,8 +153,9 @@ def test_countries_usgs_does_not_list_are_not_zero(usgs):
 
 def test_refinery_series_for_gallium(usgs):
     gallium = mineral_profile("Gallium", 2024, usgs)
-    assert gallium.measure == "refinery_production" and gallium.reserves is None
-    assert gallium.production.leader_iso3 == "CHN"
+    assert gallium.production.measure == "refinery_production" and gallium.production.reserves is None
+    assert gallium.production.concentration.leader_iso3 == "CHN"
+    assert gallium.production.reserves_note == "USGS publishes no reserves figure for gallium."
 
 
 @pytest.mark.slow
@@ -168,8 +171,8 @@ def test_notebook_runs(tmp_path, parameters):
 
 def test_bloc_before_it_was_formed_is_not_a_missing_share(usgs):
     lithium = mineral_profile("Lithium", 2024, usgs)
-    table = lithium.trend_table.assign(year=lithium.trend_table["Year"].str[:4].astype(int)).set_index("year")
-    trend = lithium.concentration_trend.set_index("year")
+    table = lithium.trend.table.assign(year=lithium.trend.table["Year"].str[:4].astype(int)).set_index("year")
+    trend = lithium.trend.concentration_trend.set_index("year")
     assert table.loc[2021, "MSP"] == "not yet formed"  # launched in 2022; its one undated member does not make it exist
     assert table.loc[2022, "MSP"] == fmt_share(trend.loc[2022, "share_MSP"])
     assert table.loc[2021, "Quad"] == fmt_share(trend.loc[2021, "share_Quad"])  # Quad members are undated throughout
@@ -178,12 +181,12 @@ def test_bloc_before_it_was_formed_is_not_a_missing_share(usgs):
 def test_cobalt_bloc_chart_is_replaced_by_its_figures_when_near_empty(usgs, raw_dir, rare_earths):
     cobalt = mineral_profile("Cobalt", 2024, usgs)
     # near empty: China is not listed, India and Japan have nothing, the blocs hold a few per cent of output
-    assert not cobalt.show_blocs and rare_earths.show_blocs
+    assert not cobalt.blocs.show and rare_earths.blocs.show
     world = raw_value(raw_dir, "Cobalt", "World total (rounded)")
     quad = sum(raw_value(raw_dir, "Cobalt", c) for c in ("Australia", "United States"))  # the Quad's members USGS lists
-    assert f"the Quad's members hold {fmt_share(quad / world)} of world mine production" in cobalt.blocs_note
-    assert "USGS lists no mine production or reserves for India and Japan" in cobalt.blocs_note
-    assert "A chart would show only two bars" in cobalt.blocs_note
+    assert f"the Quad's members hold {fmt_share(quad / world)} of world mine production" in cobalt.blocs.note
+    assert "USGS lists no mine production or reserves for India and Japan" in cobalt.blocs.note
+    assert "A chart would show only two bars" in cobalt.blocs.note
 
 
 def test_a_mineral_usgs_splits_into_forms_gets_a_profile_of_one_stated_form(raw_dir, usgs):
@@ -199,7 +202,22 @@ def test_a_mineral_usgs_splits_into_forms_gets_a_profile_of_one_stated_form(raw_
     rows.pop("Other Countries")
     leader = max(rows, key=rows.get)
     profile = mineral_profile("Platinum-group metals", 2024, usgs)
-    assert "palladium" in profile.production.usgs_type.lower()
+    assert "palladium" in profile.production.concentration.usgs_type.lower()
     assert f"**{fmt_share(rows[leader] / world)}**" in profile.findings[0] and leader in profile.findings[0]
     note = profile.caveats[0]
     assert "“palladium content”" in note and "“platinum content”" in note and "cannot be added up" in note
+
+
+def test_the_notebook_words_come_from_the_composition(rare_earths, usgs):
+    """Standfirst, captions with years and the fallback sentences are computed, not typed into cells."""
+    assert rare_earths.standfirst.startswith("World mine production and reserves by country, 2024,")
+    years = sorted(int(y) for y in rare_earths.exports.exports["year"].unique())
+    assert rare_earths.exports.caption == f"Exporter concentration of the related products, {', '.join(map(str, years))}"
+    final = int(rare_earths.stages.iea.outlook["year"].max())
+    assert rare_earths.stages.outlook_heading == f"Outlook to {final} (IEA base-case projection)"
+    assert rare_earths.stages.outlook_caption.endswith(f" and {final}")
+    assert rare_earths.risk.result is not None and rare_earths.risk.note == ""
+    assert rare_earths.production.reserves_note == rare_earths.production.position_note == ""
+    assert rare_earths.japan_rare_earths.caption and rare_earths.caveats_note == ""
+    manganese = mineral_profile("Manganese", 2024, usgs)
+    assert manganese.stages.outlook_heading == "" and manganese.japan_rare_earths.mirror is None

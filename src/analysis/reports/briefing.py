@@ -41,24 +41,58 @@ REPORTERS = PARTNER_NAMES
 
 
 @dataclass(frozen=True)
+class ImportsSection:
+    """China's share of India's and Japan's imports per product and year, from their own customs records."""
+
+    #: :func:`analysis.indicators.dependence.import_dependence` rows of both reporters, with ``country``
+    china_imports: pd.DataFrame
+    source: str
+
+
+@dataclass(frozen=True)
+class EventsSection:
+    """The partnership in brief: bilateral India–Japan events since 1 January of the report's year."""
+
+    events: pd.DataFrame
+    #: display: date, event, source (linked through ``source_url``)
+    table: pd.DataFrame
+    intro: str
+
+
+@dataclass(frozen=True)
+class RevisionsSection:
+    """Production figures of the priority minerals that a later USGS edition revised."""
+
+    revisions: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class ChangesSection:
+    """The largest changes since the last recorded data refresh (empty, ``against`` None, when none is recorded)."""
+
+    changes: pd.DataFrame
+    against: str | None
+
+
+@dataclass(frozen=True)
 class Briefing:
     """Everything the briefing notebook shows (see :func:`briefing`)."""
 
     year: int
+    #: the title block's standfirst
+    standfirst: str
     supply: pd.DataFrame
     supply_display: pd.DataFrame
-    china_imports: pd.DataFrame
-    recent_events: pd.DataFrame
-    revisions: pd.DataFrame
-    changes: pd.DataFrame
-    changes_against: str | None
+    imports: ImportsSection
+    recent_events: EventsSection
+    revisions: RevisionsSection
+    changes: ChangesSection
     trends: TrendSection
     stages: StageSection
     lithium: dict[str, object]
     findings: list[str]
     caveats: list[str]
     usgs_source: str
-    trade_source: str
 
 
 def _position(c: Concentration, iso3: str) -> tuple[float, str]:
@@ -117,33 +151,70 @@ def supply_display(table: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def briefing(year: int = 2024) -> Briefing:
-    """Compose the briefing for production ``year`` (USGS) with the latest trade years available."""
-    usgs = load_usgs()
-    frameworks = load_frameworks()
-    as_of = f"{year + 1}-12-31"
-    table = supply_table(usgs, frameworks, year, as_of)
-    quad = load_quad_imports()
+def imports_section(quad: pd.DataFrame) -> ImportsSection:
+    """China's share of India's and Japan's imports of the products in the trade extract, by year."""
     imports = pd.concat([import_dependence(quad, reporter) for reporter in REPORTERS], ignore_index=True)
-    imports = imports.assign(country=imports["reporter_iso3"].map(REPORTERS))
+    return ImportsSection(
+        china_imports=imports.assign(country=imports["reporter_iso3"].map(REPORTERS)),
+        source="UN Comtrade Database, imports by reporter from World and from China (areeshafirdaus01/quad-critical-minerals-supply-chain)",
+    )
+
+
+def events_section(year: int) -> EventsSection:
+    """The strictly bilateral India–Japan events dated on or after 1 January ``year``."""
     events = load_events()
     bilateral = events[events["countries"].map(lambda c: set(c) == set(PARTNERS))]
     recent = bilateral[bilateral["date_start"] >= pd.Timestamp(f"{year}-01-01")]
+    return EventsSection(
+        events=recent, table=events_brief(recent),
+        intro=f"Bilateral India–Japan steps since 1 January {year}; the partnership report has the full timeline with sources.",
+    )
 
+
+def revisions_section(usgs: pd.DataFrame) -> RevisionsSection:
+    """World and country production figures of the priority minerals revised between USGS editions."""
     revisions = usgs[
         usgs["commodity"].isin(PRIORITY_MINERALS) & usgs["revised_from_t"].notna() & usgs["value_t"].notna()
         & usgs["entity_kind"].isin(["world", "country"])
         & usgs["measure"].isin(PRODUCTION_MEASURES)
     ][["commodity", "country", "measure", "year", "value_t", "revised_from_t", "edition", "revised_from_edition"]]
+    return RevisionsSection(revisions=revisions.reset_index(drop=True))
 
+
+def changes_section() -> ChangesSection:
+    """The largest changes against the last recorded state of the data (:func:`analysis.reports.changes.changes_since`)."""
     changes = changes_since()
-    against = changes.attrs.get("against")
+    return ChangesSection(changes=largest_changes(changes) if len(changes) else changes, against=changes.attrs.get("against"))
 
+
+def briefing(year: int = 2024) -> Briefing:
+    """Compose the briefing for production ``year`` (USGS) with the latest trade years available."""
+    usgs = load_usgs()
+    frameworks = load_frameworks()
+    table = supply_table(usgs, frameworks, year, f"{year + 1}-12-31")
+    quad = load_quad_imports()
+    imports = imports_section(quad)
+    recent = events_section(year)
+    revisions = revisions_section(usgs)
+    changes = changes_section()
     trends = trend_section(usgs, year)
     stages = stage_section(load_supply(), frameworks)
     lithium = japan_lithium_hydroxide(quad)
-    findings = _findings(table, imports, year, trends, stages, lithium)
-    caveats = [
+    return Briefing(
+        year=year,
+        standfirst=("How concentrated world supply is, how much India and Japan depend on China, and what the partnership "
+                    f"has done — {year} data"),
+        supply=table, supply_display=supply_display(table), imports=imports, recent_events=recent,
+        revisions=revisions, changes=changes, trends=trends, stages=stages, lithium=lithium,
+        findings=_findings(table, imports.china_imports, year, trends, stages, lithium),
+        caveats=_caveats(year),
+        usgs_source=usgs_source(usgs.loc[usgs["year"] == year, "edition"]),
+    )
+
+
+def _caveats(year: int) -> list[str]:
+    """The estimates of the latest USGS year, what the import shares rest on, whom the bloc shares count."""
+    return [
         f"USGS values for {year} are estimates published in early {year + 1}.",
         "China's import shares use India's and Japan's own customs declarations (UN Comtrade), CIF values in current "
         "US dollars; the trade data cover natural graphite (HS 2504), cobalt oxides and hydroxides (2822) and lithium "
@@ -152,23 +223,6 @@ def briefing(year: int = 2024) -> Briefing:
         "Bloc shares count only members USGS lists by name; the EU counts through its member states that are MSP "
         "partners themselves. Quad members have no sourced joining date and are counted as members throughout.",
     ]
-    return Briefing(
-        year=year,
-        supply=table,
-        supply_display=supply_display(table),
-        china_imports=imports,
-        recent_events=recent,
-        revisions=revisions.reset_index(drop=True),
-        changes=largest_changes(changes) if len(changes) else changes,
-        changes_against=against,
-        trends=trends,
-        stages=stages,
-        lithium=lithium,
-        findings=findings,
-        caveats=caveats,
-        usgs_source=usgs_source(usgs.loc[usgs["year"] == year, "edition"]),
-        trade_source="UN Comtrade Database, imports by reporter from World and from China (areeshafirdaus01/quad-critical-minerals-supply-chain)",
-    )
 
 
 def _findings(
@@ -284,12 +338,12 @@ def what_changed_blocks(b: Briefing) -> list[object]:
     from analysis.reports import blocks as report
 
     blocks: list[object] = []
-    if b.changes_against is None:
+    if b.changes.against is None:
         blocks.append(report.paragraph(
             "No earlier state of the data is recorded, so there is no refresh to compare with: the data are as first assembled. "
             "Revisions USGS made between its editions are listed under “How concentration moved” above."
         ))
     else:
-        blocks.append(report.paragraph(f"Largest changes against {b.changes_against}:"))
-        blocks.append(report.table(b.changes[["metric", "text"]].rename(columns={"metric": "Figure", "text": "Change"})))
+        blocks.append(report.paragraph(f"Largest changes against {b.changes.against}:"))
+        blocks.append(report.table(b.changes.changes[["metric", "text"]].rename(columns={"metric": "Figure", "text": "Change"})))
     return blocks

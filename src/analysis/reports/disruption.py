@@ -85,6 +85,8 @@ class DisruptionScenario:
     exposure_text: list[str]
     #: the scenario's assumptions in words, keyed cut | redirection | expansion | capacity | exposure | not_modelled | data
     assumptions: dict[str, str]
+    #: the assumptions for "What the scenario leaves out" (not modelled, the data), those there are
+    left_out: list[str]
     findings: list[str]
     caveats: list[str]
     source: str
@@ -117,6 +119,7 @@ def disruption_scenario(
     cover = cover_section(runs, s, expansion)
     capacity = capacity_section(supply, mineral, s, supplier, cut)
     exposure = exposure_section(shares_table, result, mineral, supplier, stage, cut)
+    assumptions = scenario_assumptions(mineral, supplier, s, result, cut, expansion)
     return DisruptionScenario(
         mineral=mineral, stage=stage, supplier=supplier, supplier_iso3=s.iso3, cut=cut, expansion=expansion,
         year=s.year, measure=s.measure, measure_label=s.label, unit_note=s.unit,
@@ -127,7 +130,7 @@ def disruption_scenario(
         cases=shortfall_cases(result, runs, capacity.run, expansion, s.from_iea and s.year == 2023),
         output=output_by_country(runs, s.iso3, BLOCS[-1]), output_bloc=bloc_label(BLOCS[-1]),
         exposure=exposure.table, exposure_text=exposure.text,
-        assumptions=scenario_assumptions(mineral, supplier, s, result, cut, expansion),
+        assumptions=assumptions, left_out=[assumptions[key] for key in ("not_modelled", "data") if key in assumptions],
         findings=scenario_findings(mineral, supplier, s, result, runs, cut, expansion, capacity.run, exposure.table, exposure.text),
         caveats=scenario_caveats(mineral, supplier, s, capacity.run),
         source=IEA_SOURCE_SHORT + ", 2023 observed" if s.from_iea else usgs_source(s.frame["edition"]),

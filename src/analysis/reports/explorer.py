@@ -14,10 +14,16 @@ from analysis.reports.common import usgs_source
 from analysis.text import count_noun
 
 
+#: The page's standfirst (under the title from publications.toml).
+STANDFIRST = "Pick any mineral, stage and year: who supplies it, how concentrated supply is, and where India and Japan stand"
+
+
 @dataclass(frozen=True)
 class Explorer:
     """Everything the explorer notebook shows (see :func:`explorer`)."""
 
+    #: the title block's standfirst
+    standfirst: str
     shares: pd.DataFrame
     summary: pd.DataFrame
     coverage: pd.DataFrame
@@ -45,5 +51,5 @@ def explorer() -> Explorer:
         f"both mining and refining, {count_noun(len(summary), 'mineral × stage × year view')} in all, from the same series as "
         "the reports: USGS where it lists countries for that stage and year, otherwise the IEA's observed 2023 figures."
     )
-    return Explorer(shares=shares, summary=summary, coverage=coverage_table(summary), intro=intro,
+    return Explorer(standfirst=STANDFIRST, shares=shares, summary=summary, coverage=coverage_table(summary), intro=intro,
                     source=f"{usgs_source(sorted(editions))}; {IEA_SOURCE_CHART.removeprefix('Source: ')}")

@@ -15,6 +15,9 @@ from analysis.reports.common import governance_basis_text, load_governance
 from analysis.text import count_noun, fmt_hhi_range, fmt_share, fmt_tonnes, join_names
 from analysis.vocabulary import HHI_HIGHLY_CONCENTRATED
 
+#: The page's standfirst (under the title from publications.toml).
+STANDFIRST = "What each figure in the reports measures, how it is computed, in which unit, and what it cannot tell"
+
 #: the mineral of the worked example: the one the partnership is most about
 EXAMPLE_MINERAL = "Rare earths"
 
@@ -52,11 +55,14 @@ class Methods:
     """Everything the methods notebook shows (see :func:`methods`)."""
 
     year: int
+    #: the title block's standfirst
+    standfirst: str
     indicators: pd.DataFrame
     example: Concentration
     example_text: list[str]
     stage_coverage: pd.DataFrame
     stage_text: str
+    #: "Governance scores used: …." (the scores' basis and year)
     governance_text: str
     caveats: list[str]
 
@@ -122,5 +128,6 @@ def methods(year: int = 2024) -> Methods:
         "biased down by freight and insurance; the weight ratio is not.",
         "IEA projections are the IEA's base case (stated policies), not forecasts of this project.",
     ]
-    return Methods(year=year, indicators=indicator_table(), example=example, example_text=example_text,
-                   stage_coverage=coverage, stage_text=stage_text, governance_text=governance, caveats=caveats)
+    return Methods(year=year, standfirst=STANDFIRST, indicators=indicator_table(), example=example, example_text=example_text,
+                   stage_coverage=coverage, stage_text=stage_text, governance_text=f"Governance scores used: {governance}.",
+                   caveats=caveats)

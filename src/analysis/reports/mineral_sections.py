@@ -19,14 +19,15 @@ from analysis.indicators.trends import concentration_trend, production_by_countr
 from analysis.reports.common import hhi_labels, leader_labels
 from analysis.reports.country_sections import MirrorSection, mirror_section
 from analysis.reports.sections import StageSection, TrendSection, stage_section, trend_section
-from analysis.text import fmt_hhi_range, fmt_rank_share, fmt_share, fmt_tonnes, fmt_usd
+from analysis.text import fmt_hhi_range, fmt_rank_share, fmt_share, fmt_tonnes, fmt_usd, join_names
 
 
 @dataclass(frozen=True)
 class ProductionTrend:
     """"How production moved": the main series from 2021 to the report's year."""
 
-    trend: TrendSection
+    #: first and last year, source, notes and revisions across the USGS editions
+    editions: TrendSection
     production_trend: pd.DataFrame  # production_by_country
     concentration_trend: pd.DataFrame  # concentration_trend with bloc shares
     table: pd.DataFrame  # display: one row per year
@@ -38,10 +39,14 @@ class StagesDetail:
     """Mining against refining: the IEA section (None when the IEA does not cover the mineral), the
     USGS mine and refinery series side by side (None when USGS has not both) and what is not covered."""
 
-    stages: StageSection | None
-    usgs_stages: pd.DataFrame | None
+    iea: StageSection | None
+    usgs: pd.DataFrame | None
     text: list[str]
     findings: list[str]
+    #: the IEA outlook's heading, introduction and table caption (empty when the IEA does not cover the mineral)
+    outlook_heading: str
+    outlook_intro: str
+    outlook_caption: str
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,7 @@ class RareEarthsSection:
     mirror: MirrorSection | None
     table: pd.DataFrame | None
     context: str
+    caption: str
 
 
 def production_trend(usgs: pd.DataFrame, mineral: str, stage: str, label: str, year: int,
@@ -61,7 +67,7 @@ def production_trend(usgs: pd.DataFrame, mineral: str, stage: str, label: str, y
     detail = detail[detail["year"] <= year].reset_index(drop=True)
     by_country = production_by_country(usgs, mineral, stage)
     by_country = by_country[by_country["year"] <= year].reset_index(drop=True)
-    return ProductionTrend(trend=trend, production_trend=by_country, concentration_trend=detail,
+    return ProductionTrend(editions=trend, production_trend=by_country, concentration_trend=detail,
                            table=_trend_table(detail, frameworks), finding=_trend_sentence(detail, label))
 
 
@@ -70,16 +76,35 @@ def stages_detail(mineral: str, year: int, frameworks: pd.DataFrame) -> StagesDe
     supply = load_supply()
     stages = stage_section(supply, frameworks, minerals=(mineral,)) if mineral in IEA_MINERALS else None
     usgs_stages, text = _usgs_stages(supply, mineral, year, stages is not None)
-    return StagesDetail(stages=stages, usgs_stages=usgs_stages, text=text,
-                        findings=_stage_sentences(stages, mineral) if stages is not None else [])
+    return StagesDetail(iea=stages, usgs=usgs_stages, text=text,
+                        findings=_stage_sentences(stages, mineral) if stages is not None else [],
+                        **_outlook_words(stages))
 
 
 def rare_earths_section(mineral: str, production: Concentration, stages: StageSection | None) -> RareEarthsSection:
     """Japan's rare-earth imports from China by mirror data, with the world shares that frame them."""
     if mineral != "Rare earths":
-        return RareEarthsSection(mirror=None, table=None, context="")
+        return RareEarthsSection(mirror=None, table=None, context="", caption="")
     rare = mirror_section("Japan", "JPN")
-    return RareEarthsSection(mirror=rare, table=_rare_earths_table(rare), context=_rare_earths_context(production, stages))
+    return RareEarthsSection(mirror=rare, table=_rare_earths_table(rare), context=_rare_earths_context(production, stages),
+                             caption=RARE_EARTHS_CAPTION)
+
+
+#: Caption of the table of China-reported rare-earth exports to Japan (the product group of the mirror estimate).
+RARE_EARTHS_CAPTION = "China-reported rare-earth exports to Japan by year (HS 280530 + 284690 + 850511; USD, FOB, and net weight)"
+
+
+def _outlook_words(stages: StageSection | None) -> dict[str, str]:
+    """Heading, introduction and caption of the IEA outlook, with the years the outlook holds."""
+    if stages is None:
+        return {"outlook_heading": "", "outlook_intro": "", "outlook_caption": ""}
+    later = sorted(int(y) for y in stages.outlook["year"].unique() if y > stages.year)
+    return {
+        "outlook_heading": f"Outlook to {later[-1]} ({PROJECTION_LABEL})",
+        "outlook_intro": ("China's share and the partner blocs' combined share of world mining and refining: the observed year, "
+                          f"then the {PROJECTION_LABEL} — projections, not observations."),
+        "outlook_caption": f"Share of world output, {stages.year} observed and IEA base-case projections for {join_names(later)}",
+    }
 
 
 def _trend_sentence(trend: pd.DataFrame, label: str) -> str:

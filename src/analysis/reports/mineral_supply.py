@@ -40,13 +40,18 @@ class ProductionSection:
     stage: str
     unit_note: str
     source: str
-    production: Concentration
+    #: concentration of the production series
+    concentration: Concentration
     reserves: Concentration | None
     top: pd.DataFrame
     reserves_top: pd.DataFrame | None
     reserves_to_production: pd.DataFrame | None
     rp_table: pd.DataFrame | None
+    #: said instead of the reserves chart and table when USGS has no reserves figure (else empty)
+    reserves_note: str
     position: pd.DataFrame | None
+    #: said instead of the position chart when USGS lists none of China, India and Japan (else empty)
+    position_note: str
     #: the first finding: what the concentration means, then who leads
     headline: str
     #: the findings on the structure of supply (top three, HHI, China, India, Japan, reserves)
@@ -61,7 +66,7 @@ class ProductionSection:
 class BlocSection:
     """Share of world production and reserves held by MSP partners, the Quad and India–Japan."""
 
-    blocs: pd.DataFrame
+    shares: pd.DataFrame
     #: False when the chart would have fewer than BLOC_CHART_MIN_BARS bars of BLOC_CHART_MIN_SHARE or more
     show: bool
     note: str
@@ -71,10 +76,12 @@ class BlocSection:
 class RiskSection:
     """EU-method supply risk (global-supply term) with its sensitivity grid; all None when not computable."""
 
-    risk: SupplyRisk | None
+    result: SupplyRisk | None
     grid: pd.DataFrame | None
     notes: list[str]
     findings: list[str]
+    #: said instead of the risk chart when the risk cannot be computed (else empty)
+    note: str
 
 
 def production_section(usgs: pd.DataFrame, mineral: str, year: int) -> ProductionSection:
@@ -94,12 +101,17 @@ def production_section(usgs: pd.DataFrame, mineral: str, year: int) -> Productio
     if series_rows["estimated"].any():
         caveats.append(f"USGS values for {year} are estimates (MCS 'e') where the edition was published early in {year + 1}.")
     top = top_producers(production, 8)
+    position = _position(production, reserves, label)
     return ProductionSection(
         measure=measure, label=label, stage=str(series_rows["stage"].iloc[0]),
         unit_note=unit_note(production.usgs_type, mineral), source=usgs_source(editions),
-        production=production, reserves=reserves, top=top, reserves_top=reserves_top,
+        concentration=production, reserves=reserves, top=top, reserves_top=reserves_top,
         reserves_to_production=rp, rp_table=_rp_table(rp) if rp is not None else None,
-        position=_position(production, reserves, label),
+        reserves_note=f"USGS publishes no reserves figure for {mineral.lower()}." if reserves_top is None else "",
+        position=position,
+        position_note="" if position is not None else (
+            f"USGS lists neither China, India nor Japan for {mineral.lower()} {label} or reserves: "
+            "their output, if any, is inside the residual USGS reports as other countries."),
         headline=_so_what(production, mineral) + " " + _lead_sentence(production, mineral, label, year),
         findings=_structure_sentences(production, reserves, rp, label),
         caveats=caveats,
@@ -158,20 +170,20 @@ def _structure_sentences(production: Concentration, reserves: Concentration | No
 def bloc_section(usgs: pd.DataFrame, mineral: str, measure: str, year: int) -> BlocSection:
     """The partner blocs' shares, and whether a chart of them would show enough bars to be worth drawing."""
     blocs = _blocs(usgs, mineral, measure, year)
-    return BlocSection(blocs=blocs, show=_blocs_chartable(blocs), note=_blocs_note(blocs))
+    return BlocSection(shares=blocs, show=_blocs_chartable(blocs), note=_blocs_note(blocs))
 
 
 def risk_section(usgs: pd.DataFrame, mineral: str, measure: str, year: int) -> RiskSection:
     """Supply risk on the EU method's global-supply term, its sensitivity and its caveats in reader words."""
     risk, grid = _risk(usgs, mineral, measure, year)
     if risk is None:
-        return RiskSection(risk=None, grid=grid, notes=[], findings=[])
+        return RiskSection(result=None, grid=grid, notes=[], findings=[], note="Supply risk cannot be computed for this series.")
     finding = (
         f"On the EU method's global-supply term, with the worst-case assumptions of no recycling and no substitute, "
         f"supply risk is {risk.sr_upper:.1f} (the EU counts 1 or more towards criticality); governance scores: "
         f"{risk.governance_basis} (the EU averages all six WGI dimensions)."
     )
-    return RiskSection(risk=risk, grid=grid, notes=_risk_notes(risk), findings=[finding])
+    return RiskSection(result=risk, grid=grid, notes=_risk_notes(risk), findings=[finding], note="")
 
 
 def _producers_intro(production: Concentration, top: pd.DataFrame, label: str) -> str:

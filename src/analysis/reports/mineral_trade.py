@@ -32,9 +32,16 @@ class ExportSection:
 
     exports: pd.DataFrame
     table: pd.DataFrame
+    #: caption of ``table``, with the trade year of the data
+    caption: str
     main_export: object | None
+    #: the main product's short name (its description up to the first ";"), empty when there is none
+    main_product: str
+    #: said instead of the chart and table when the trade data hold no processed product (else empty)
+    note: str
     #: products whose reported exports far exceed world imports (coding mismatch): named, not charted
     notes: list[str]
+    source: str
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,8 @@ class ImportSection:
     china_imports: pd.DataFrame
     #: nickel: where India's and Japan's nickel-ore imports came from (their own records), else None
     table: pd.DataFrame | None
+    #: caption of ``table`` (empty when there is no table)
+    caption: str
     note: str
     source: str
 
@@ -51,8 +60,13 @@ class ImportSection:
 def export_section(mineral: str) -> ExportSection:
     """Exporter shares of each product, the main product's concentration and the mismatched products named."""
     exports, main_export = _exports(mineral)
-    return ExportSection(exports=exports, table=_exports_display(exports), main_export=main_export,
-                         notes=_mismatch_notes(exports))
+    years = ", ".join(str(int(y)) for y in sorted(exports["year"].unique())) if len(exports) else ""
+    return ExportSection(
+        exports=exports, table=_exports_display(exports), caption=f"Exporter concentration of the related products, {years}",
+        main_export=main_export, main_product=main_export.description.split(";")[0] if main_export is not None else "",
+        note="" if main_export is not None else f"The trade statistics used here hold no processed {mineral.lower()} product.",
+        notes=_mismatch_notes(exports), source=TRADE_SOURCE,
+    )
 
 
 def import_section(mineral: str) -> ImportSection:
@@ -68,7 +82,9 @@ def import_section(mineral: str) -> ImportSection:
         "UN Comtrade Database: India's and Japan's nickel-ore imports by partner (comtrade-nickel-by-partner extract)"
         if mineral == "Nickel" else
         "UN Comtrade Database: imports by reporter from World and from China (areeshafirdaus01/quad-critical-minerals-supply-chain)")
-    return ImportSection(china_imports=china_imports, table=nickel_table, note=note, source=source)
+    caption = ("" if nickel_table is None else
+               f"Largest suppliers of India's and Japan's nickel-ore imports (HS {NICKEL_ORE}), latest year, by value")
+    return ImportSection(china_imports=china_imports, table=nickel_table, caption=caption, note=note, source=source)
 
 
 def _exports_display(exports: pd.DataFrame) -> pd.DataFrame:

@@ -42,8 +42,12 @@ class Partnership:
     """Everything the partnership notebook shows (see :func:`partnership`)."""
 
     as_of: pd.Timestamp
+    #: the title block's standfirst
+    standfirst: str
     events: pd.DataFrame
     milestones: pd.DataFrame
+    #: display version of ``milestones`` (column headers for readers; the source linked through ``source_url``)
+    milestones_table: pd.DataFrame
     category_counts: pd.Series
     membership: pd.DataFrame
     lists_overlap: pd.DataFrame
@@ -59,6 +63,12 @@ class Partnership:
     frameworks_source: str
     lists_source: str
 
+
+#: The report's standfirst (under the title from publications.toml).
+STANDFIRST = "What the two governments and their companies did, when, in which frameworks — and which minerals both call critical"
+
+#: Column headers of the milestones table as readers see them.
+MILESTONE_COLUMNS = {"milestone": "Milestone", "date": "Date", "event": "Event", "source_type": "Source type", "source_title": "Source"}
 
 #: How the tables name an event's source type.
 SOURCE_TYPE_TEXT = {"primary": "Primary (official page)", "secondary": "Secondary (report)"}
@@ -155,10 +165,13 @@ def partnership(as_of: str = "2025-12-31") -> Partnership:
     comp = complementarity(usgs, lists, trade, year=USGS_YEAR, trade_year=TRADE_YEAR)
     comp = latest_china_shares(comp, trade)
     lithium = japan_lithium_hydroxide(trade)
+    milestones = milestone_table(events)
     return Partnership(
         as_of=when,
+        standfirst=STANDFIRST,
         events=events,
-        milestones=milestone_table(events),
+        milestones=milestones,
+        milestones_table=milestones.rename(columns=MILESTONE_COLUMNS),
         category_counts=events["category"].value_counts(),
         membership=membership,
         lists_overlap=overlap,
