@@ -5,9 +5,6 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-# bloc_share_chart lives with the other bloc chart; re-exported here because
-# notebooks/mineral_profile.ipynb calls it through this module.
-from analysis.charts.blocs import bloc_share_chart  # noqa: F401
 from analysis.charts.theme import COLOURS, publish
 from analysis.text import fmt_share
 from analysis.vocabulary import FOCUS

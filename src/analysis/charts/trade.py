@@ -13,10 +13,6 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-# bloc_supply_chart, sensitivity_grid_chart and supply_risk_chart live with their subjects; they are
-# re-exported here because notebooks/country_dependence.ipynb calls them through this module.
-from analysis.charts.blocs import bloc_supply_chart  # noqa: F401
-from analysis.charts.risk import sensitivity_grid_chart, supply_risk_chart  # noqa: F401
 from analysis.charts.theme import COLOURS, publish
 from analysis.data.minerals import product_label
 from analysis.text import fmt_share, fmt_usd, join_names, lower_first
