@@ -25,7 +25,7 @@ from analysis.indicators.concentration import concentration
 from analysis.indicators.dependence import CHINA
 from analysis.vocabulary import PARTNER_ISO3
 
-#: Stage → measure of the tidy USGS frame (see analysis.data.usgs.STAGE_MEASURE).
+#: Stage → measure of the tidy USGS frame (see analysis.data.usgs_commodity.STAGE_MEASURE).
 STAGE_MEASURES: dict[str, str] = {
     "mine": "mine_production",
     "refinery": "refinery_production",
