@@ -31,7 +31,7 @@ def write(tmp_path, rows: list[str]):
 
 
 def test_shipped_files_give_every_event_one_source_type_and_the_best_url(raw_dir):
-    from tests.conftest import ROOT
+    from tests.support.project import REPO as ROOT
 
     curated = ROOT / "data" / "curated" / "partnership-event-sources.csv"
     events = read_sourced_events(raw_dir.joinpath(*ROOT_EVENTS), curated)

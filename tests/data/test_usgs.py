@@ -8,7 +8,8 @@ import math
 
 import pytest
 
-from analysis.data.usgs import read_mcs2024_rare_earths, read_mcs_world
+from analysis.data.usgs_commodity import read_mcs2024_rare_earths
+from analysis.data.usgs_world import read_mcs_world
 from analysis.errors import DataFileError, UnknownCountryError
 from tests.support.files import copy_with
 

@@ -12,13 +12,8 @@ from pathlib import Path
 import pytest
 
 from analysis.data.minerals import MCS_FILE_CODES, commodity_name
-from analysis.data.usgs import (
-    COMMODITY_VALUE_COLUMN,
-    MCS_COMMODITY_KIND,
-    classify_stage,
-    mcs_layout,
-    read_mcs_commodity_world,
-)
+from analysis.data.usgs import MCS_COMMODITY_KIND, mcs_layout
+from analysis.data.usgs_commodity import COMMODITY_VALUE_COLUMN, classify_stage, read_mcs_commodity_world
 from analysis.errors import DataFileError, UnknownCountryError
 
 ROOT = Path(__file__).resolve().parents[2]

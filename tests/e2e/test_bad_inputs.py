@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.e2e.conftest import HOSTILE_IMG, HOSTILE_SCRIPT
+from tests.support.e2e import HOSTILE_IMG, HOSTILE_SCRIPT
 from tests.support.project import ECONSEC, REPO, TRACEBACK, TempProject, make_project, one_line_error, real_matrix
 
 pytestmark = pytest.mark.slow

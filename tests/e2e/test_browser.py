@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from tests.e2e.conftest import HOSTILE_IMG, HOSTILE_SCRIPT
+from tests.support.e2e import HOSTILE_IMG, HOSTILE_SCRIPT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.browser import CHROMIUM_FLAGS, chromium_path
-from tests.e2e.conftest import require_tool
+from tests.support.e2e import require_tool
 from tests.support.project import REPO
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -1,30 +1,12 @@
 """Fixtures for the build tests: a throw-away project root (``ECONSEC_ROOT``) holding a copy
-of the data package, the fixture notebooks and a fixture ``publications.toml``."""
+of the data package, the fixture notebooks and a fixture ``publications.toml``
+(:func:`tests.support.project.make_project` without publications)."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
-from analysis.engine.cache import Project
-
-REPO = Path(__file__).resolve().parents[2]
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def make_project(root: Path, *, failing: bool = False) -> Project:
-    (root / "notebooks").mkdir(parents=True)
-    shutil.copytree(REPO / "data", root / "data")
-    for nb in (FIXTURES / "notebooks").glob("*.ipynb"):
-        shutil.copy(nb, root / "notebooks" / nb.name)
-    matrix = (FIXTURES / "publications.toml").read_text(encoding="utf-8")
-    if failing:
-        matrix += (FIXTURES / "failing.toml").read_text(encoding="utf-8")
-    (root / "publications.toml").write_text(matrix, encoding="utf-8")
-    (root / "reports").mkdir()
-    return Project(root)
+from tests.support.project import TempProject, make_project
 
 
 @pytest.fixture
@@ -35,7 +17,7 @@ def build_env(monkeypatch):
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch, build_env) -> Project:
+def project(tmp_path, monkeypatch, build_env) -> TempProject:
     project = make_project(tmp_path / "proj")
     monkeypatch.setenv("ECONSEC_ROOT", str(project.root))
     return project

@@ -11,7 +11,7 @@ import pytest
 from analysis.engine.vega import Chart
 from analysis.engine.html import load_vega_bundle
 
-from .conftest import make_project
+from tests.support.project import make_project
 from tests.support.engine import chart_specs, mtimes, run_build, statuses, temporaries
 
 pytestmark = pytest.mark.slow

@@ -183,7 +183,7 @@ def test_cards_are_part_of_the_reports_html_output(tmp_path):
     by hand makes the report stale: it is converted again (no kernel), to the same bytes."""
     from tests.support.engine import environment, run_build, statuses
 
-    from .conftest import make_project
+    from tests.support.project import make_project
 
     project = make_project(tmp_path / "proj")
     assert statuses(run_build(project, names=["charts-lithium"], formats=("html",))) == {"charts-lithium": "built"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import make_project
+from tests.support.project import make_project
 from tests.support.engine import run_build, statuses
 
 pytestmark = pytest.mark.slow

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from .conftest import make_project
+from tests.support.project import make_project
 from tests.support.engine import temporaries
 
 pytestmark = pytest.mark.slow

@@ -13,7 +13,7 @@ from analysis.engine import fingerprint
 from analysis.engine.cache import BuildInputs, decide
 from analysis.engine.plan import load_reports
 
-from .conftest import make_project
+from tests.support.project import make_project
 from tests.support.engine import environment, mtimes, record_hash, run_build, statuses
 
 pytestmark = pytest.mark.slow

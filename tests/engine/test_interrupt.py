@@ -11,7 +11,7 @@ import time
 import psutil
 import pytest
 
-from .conftest import make_project
+from tests.support.project import make_project
 from tests.support.engine import temporaries
 
 pytestmark = pytest.mark.slow

@@ -10,7 +10,7 @@ import pytest
 from analysis.engine.publications import load_matrix, notebook_defaults, reports
 from analysis.errors import ParameterError
 
-FIXTURES = Path(__file__).parent / "fixtures"
+from tests.support.project import ENGINE_FIXTURES as FIXTURES
 
 
 def domains(name: str) -> list:

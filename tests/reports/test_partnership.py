@@ -27,7 +27,7 @@ def test_tables_show_each_events_source_type_and_link_the_official_page_first(p)
     import csv
 
     from analysis.reports.partnership import events_table
-    from tests.conftest import ROOT
+    from tests.support.project import REPO as ROOT
 
     with open(ROOT / "data" / "curated" / "partnership-event-sources.csv", encoding="utf-8", newline="") as handle:
         curated = {(r["date"], r["event"]): r for r in csv.DictReader(handle)}
@@ -95,7 +95,7 @@ def test_by_mineral_counts_recompute_from_the_raw_events_file(p):
     import csv
     import re
 
-    from tests.conftest import ROOT
+    from tests.support.project import REPO as ROOT
 
     with open(ROOT / "data" / "raw" / "partnership" / "events.csv", encoding="utf-8") as f:
         raw = list(csv.DictReader(f))

@@ -1,8 +1,11 @@
-"""Throw-away copies of the project for end-to-end runs of the ``econsec`` command line.
+"""Throw-away copies of the project, for end-to-end runs of the ``econsec`` command line and
+for the engine's own tests.
 
-A copy holds ``data/`` (byte for byte), the notebooks it needs and a ``publications.toml`` made
-from the real one: the same ``[notebooks.<id>]`` schema, with a chosen (smaller) set of
-publications. ``ECONSEC_ROOT`` points the CLI at it, so the real ``reports/`` is never touched.
+A copy holds ``data/`` (byte for byte) and either the real notebooks it needs with a
+``publications.toml`` made from the real one (the same ``[notebooks.<id>]`` schema, a chosen
+smaller set of publications), or the engine's fixture notebooks and fixture matrix
+(``tests/support/fixtures/engine``). ``ECONSEC_ROOT`` points the CLI at it, so the real
+``reports/`` is never touched.
 """
 
 from __future__ import annotations
@@ -19,7 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from analysis.engine.cache import Project
+
 REPO = Path(__file__).resolve().parents[2]
+ENGINE_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "engine"
 ECONSEC = [sys.executable, "-m", "analysis.cli"]
 TRACEBACK = "Traceback (most recent call last)"
 
@@ -96,12 +102,9 @@ def matrix_toml(notebooks: dict[str, dict[str, Any]], publications: list[tuple[s
 
 
 @dataclass
-class TempProject:
-    root: Path
-
-    @property
-    def reports(self) -> Path:
-        return self.root / "reports"
+class TempProject(Project):
+    """The engine's :class:`~analysis.engine.cache.Project` (where a build reads and writes) plus
+    runs of the CLI against it and the edits a user could make."""
 
     @property
     def data(self) -> Path:
@@ -178,19 +181,47 @@ class TempProject:
         return [str(p.relative_to(self.root)) for p in self.reports.rglob("*") if ".tmp" in p.name or p.name.endswith(".part")]
 
 
-def make_project(root: Path, publications: list[tuple[str, list[dict[str, Any]]]], *,
-                 extra_notebooks: dict[str, dict[str, Any]] | None = None) -> TempProject:
-    """A copy of the project at ``root`` with only ``publications`` in its matrix.
+def make_project(root: Path, publications: list[tuple[str, list[dict[str, Any]]]] | None = None, *,
+                 extra_notebooks: dict[str, dict[str, Any]] | None = None, failing: bool = False) -> TempProject:
+    """A copy of the project at ``root``: ``data/`` byte for byte, and
 
-    ``extra_notebooks`` adds ``[notebooks.<id>]`` tables (with their notebook files already
-    written under ``root/notebooks`` by the caller) to the ones copied from the real matrix.
+    * ``publications`` given: the real notebooks they name, a matrix with only ``publications``
+      (``extra_notebooks`` adds ``[notebooks.<id>]`` tables, with their notebook files already
+      written under ``root/notebooks`` by the caller, to the ones copied from the real matrix),
+      and the checkout's cached Vega bundle;
+    * ``publications`` left out: the engine's fixture project — the notebooks and
+      ``publications.toml`` of ``tests/support/fixtures/engine`` (``failing=True`` appends its
+      ``failing.toml``) and an empty ``reports/``.
     """
+    (root / "notebooks").mkdir(parents=True, exist_ok=True)
+    if publications is None:
+        _fixture_notebooks(root, failing=failing)
+    else:
+        _real_notebooks(root, publications, extra_notebooks)
+    shutil.copytree(REPO / "data", root / "data")
+    (root / "reports").mkdir(exist_ok=True)
+    bundle = sorted((REPO / "reports" / "_cache").glob("vega-bundle-*.js"))
+    if bundle and publications is not None:  # saves vl-convert's 1.3 s; the file is keyed by vl-convert's version
+        (root / "reports" / "_cache").mkdir(exist_ok=True)
+        shutil.copy(bundle[-1], root / "reports" / "_cache" / bundle[-1].name)
+    return TempProject(root)
+
+
+def _fixture_notebooks(root: Path, *, failing: bool) -> None:
+    for nb in (ENGINE_FIXTURES / "notebooks").glob("*.ipynb"):
+        shutil.copy(nb, root / "notebooks" / nb.name)
+    matrix = (ENGINE_FIXTURES / "publications.toml").read_text(encoding="utf-8")
+    if failing:
+        matrix += (ENGINE_FIXTURES / "failing.toml").read_text(encoding="utf-8")
+    (root / "publications.toml").write_text(matrix, encoding="utf-8")
+
+
+def _real_notebooks(root: Path, publications: list[tuple[str, list[dict[str, Any]]]],
+                    extra_notebooks: dict[str, dict[str, Any]] | None) -> None:
     available = available_notebooks()
     wanted = {nb_id for nb_id, _ in publications} | set(extra_notebooks or {})
     missing = wanted - set(available) - set(extra_notebooks or {})
     assert not missing, f"test setup: notebooks {sorted(missing)} are not in this checkout"
-    (root / "notebooks").mkdir(parents=True, exist_ok=True)
-    shutil.copytree(REPO / "data", root / "data")
     notebooks = {}
     for nb_id in available:
         if nb_id in wanted:
@@ -199,12 +230,6 @@ def make_project(root: Path, publications: list[tuple[str, list[dict[str, Any]]]
             notebooks[nb_id] = spec
     notebooks.update(extra_notebooks or {})
     (root / "publications.toml").write_text(matrix_toml(notebooks, publications), encoding="utf-8")
-    (root / "reports").mkdir(exist_ok=True)
-    bundle = sorted((REPO / "reports" / "_cache").glob("vega-bundle-*.js"))
-    if bundle:  # saves vl-convert's 1.3 s; the file is keyed by vl-convert's version
-        (root / "reports" / "_cache").mkdir(exist_ok=True)
-        shutil.copy(bundle[-1], root / "reports" / "_cache" / bundle[-1].name)
-    return TempProject(root)
 
 
 # ----------------------------------------------------------------------------- output checks

@@ -11,7 +11,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 REAL_DATA = REPO / "data"
-FIXTURES = Path(__file__).resolve().parents[1] / "refresh" / "fixtures"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "refresh"
 MCS2025 = REAL_DATA / "raw/usgs-mcs-2025/MCS2025_World_Data.csv"
 MCS2024_RE = REAL_DATA / "raw/usgs-mcs-2024/mcs2024-raree_world-1.csv"
 QUAD = REAL_DATA / "raw/trade/quad-critical-minerals-supply-chain"

@@ -270,60 +270,8 @@ def read_iea_supply(path: str | Path, *, sheet: str = SUPPLY_SHEET, source: str 
                 continue
             header_row = r + 1
             header_cell = _cell(label_col + 1, header_row)
-            mineral_word = match["mineral"].strip().lower()
-            stage_word = re.sub(r"\s*\(.*\)\s*$", "", match["stage"]).strip().lower()
-            if mineral_word not in MINERALS:
-                raise DataFileError(
-                    path,
-                    f"sheet {sheet!r}, cell {header_cell}: unknown mineral in block header; known: {', '.join(MINERALS)}",
-                    row=r + 1,
-                    value=label,
-                )
-            if stage_word not in STAGES:
-                raise DataFileError(
-                    path,
-                    f"sheet {sheet!r}, cell {header_cell}: unknown stage in block header; known: {', '.join(STAGES)}",
-                    row=r + 1,
-                    value=label,
-                )
-            mineral, products = MINERALS[mineral_word]
-            stage = STAGES[stage_word]
-            block: list[dict[str, object]] = []
-            total: dict[int, tuple[float, str]] | None = None
-            r += 1
-            while r < len(rows):
-                row = rows[r]
-                name = _text(row[label_col] if label_col < len(row) else None)
-                values = [row[c] if c < len(row) else None for c, _ in year_cols]
-                if not name and all(v is None for v in values):
-                    if total is not None:
-                        break  # a blank row after the total ends the block
-                    r += 1  # blank rows inside a block pad it to its neighbour's height
-                    continue
-                if not name:
-                    raise DataFileError(
-                        path, f"sheet {sheet!r}, row {r + 1}: numbers without a label in block {label!r}", row=r + 1,
-                        value=[v for v in values if v is not None][:4],
-                    )
-                if _HEADER.match(name):
-                    break
-                lower = name.lower()
-                if lower.startswith("top ") and lower.endswith("share"):
-                    r += 1
-                    continue
-                if lower.startswith("notes"):
-                    break
-                kind = "world" if lower.startswith("total") else "rest_of_world" if lower in _REST else "country"
-                numbers = {}
-                for (c, year), value in zip(year_cols, values, strict=True):
-                    where = f"sheet {sheet!r}, cell {_cell(c + 1, r + 1)} ({label} / {name} / {year})"
-                    numbers[year] = (_number(value, path, where, r + 1, name), _cell(c + 1, r + 1))
-                if kind == "world":
-                    total = numbers
-                    total_row = r + 1
-                else:
-                    block.append({"name": name, "kind": kind, "row": r + 1, "numbers": numbers})
-                r += 1
+            mineral, products, stage = _block_subject(match, label, path, sheet, header_cell, r + 1)
+            r, block, total, total_row = _block_rows(rows, r + 1, label_col, year_cols, label, path, sheet)
             if total is None:
                 raise DataFileError(
                     path, f"sheet {sheet!r}: block {label!r} (cell {header_cell}) has no 'Total' row", row=header_row
@@ -354,6 +302,79 @@ def read_iea_supply(path: str | Path, *, sheet: str = SUPPLY_SHEET, source: str 
                     )
     if not records:
         raise DataFileError(path, f"sheet {sheet!r}: no '<Mineral> - <Stage>' block headers found below the years row")
+    return _tidy_supply(records, path, sheet)
+
+
+def _block_subject(match: re.Match[str], label: str, path: Path, sheet: str, header_cell: str,
+                   row: int) -> tuple[str, dict[str, str], str]:
+    """(mineral, its products by stage, stage) of a ``<Mineral> - <Stage>`` block header; an
+    unknown mineral or stage is a DataFileError."""
+    mineral_word = match["mineral"].strip().lower()
+    stage_word = re.sub(r"\s*\(.*\)\s*$", "", match["stage"]).strip().lower()
+    if mineral_word not in MINERALS:
+        raise DataFileError(
+            path,
+            f"sheet {sheet!r}, cell {header_cell}: unknown mineral in block header; known: {', '.join(MINERALS)}",
+            row=row,
+            value=label,
+        )
+    if stage_word not in STAGES:
+        raise DataFileError(
+            path,
+            f"sheet {sheet!r}, cell {header_cell}: unknown stage in block header; known: {', '.join(STAGES)}",
+            row=row,
+            value=label,
+        )
+    mineral, products = MINERALS[mineral_word]
+    return mineral, products, STAGES[stage_word]
+
+
+def _block_rows(rows: list[tuple[object, ...]], r: int, label_col: int, year_cols: list[tuple[int, int]], label: str,
+                path: Path, sheet: str) -> tuple[int, list[dict[str, object]], dict[int, tuple[float, str]] | None, int]:
+    """The rows of one block from index ``r`` (the row after its header): (index where reading
+    stopped, country and Rest-of-world entries, the Total row's numbers or None, its line)."""
+    block: list[dict[str, object]] = []
+    total: dict[int, tuple[float, str]] | None = None
+    total_row = 0
+    while r < len(rows):
+        row = rows[r]
+        name = _text(row[label_col] if label_col < len(row) else None)
+        values = [row[c] if c < len(row) else None for c, _ in year_cols]
+        if not name and all(v is None for v in values):
+            if total is not None:
+                break  # a blank row after the total ends the block
+            r += 1  # blank rows inside a block pad it to its neighbour's height
+            continue
+        if not name:
+            raise DataFileError(
+                path, f"sheet {sheet!r}, row {r + 1}: numbers without a label in block {label!r}", row=r + 1,
+                value=[v for v in values if v is not None][:4],
+            )
+        if _HEADER.match(name):
+            break
+        lower = name.lower()
+        if lower.startswith("top ") and lower.endswith("share"):
+            r += 1
+            continue
+        if lower.startswith("notes"):
+            break
+        kind = "world" if lower.startswith("total") else "rest_of_world" if lower in _REST else "country"
+        numbers = {}
+        for (c, year), value in zip(year_cols, values, strict=True):
+            where = f"sheet {sheet!r}, cell {_cell(c + 1, r + 1)} ({label} / {name} / {year})"
+            numbers[year] = (_number(value, path, where, r + 1, name), _cell(c + 1, r + 1))
+        if kind == "world":
+            total = numbers
+            total_row = r + 1
+        else:
+            block.append({"name": name, "kind": kind, "row": r + 1, "numbers": numbers})
+        r += 1
+    return r, block, total, total_row
+
+
+def _tidy_supply(records: list[dict[str, object]], path: Path, sheet: str) -> pd.DataFrame:
+    """The tidy frame of the records: no mineral × stage × name × year twice, row labels
+    harmonised to countries, Rest of world and World named, validated."""
     tidy = pd.DataFrame.from_records(records)
     duplicated = tidy.duplicated(["mineral", "stage", "name", "year"])
     if duplicated.any():

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.data.usgs import TYPE_STAGE_MEASURE
+from analysis.data.usgs_commodity import TYPE_STAGE_MEASURE
 from analysis.errors import ParameterError
 from analysis.indicators.concentration import concentration
 from analysis.vocabulary import CHINA, INDIA, JAPAN

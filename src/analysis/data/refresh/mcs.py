@@ -7,7 +7,7 @@ Accepted layouts (detected from the header, years read from it — nothing is ha
   ``PROD_EST_ 2024``, CAP_…, RESERVES_2024, notes);
 * ``usgs-mcs-commodity-world`` — one commodity's world table of the MCS 2022–2024 releases
   (``mcs2024-lithi_world.csv``: Source, Country, Type, Prod_<unit>[_est]_<year>, notes,
-  Reserves_<unit>, …; see :func:`analysis.data.usgs.read_mcs_commodity_world`).
+  Reserves_<unit>, …; see :func:`analysis.data.usgs_commodity.read_mcs_commodity_world`).
 
 ``import-mcs DIR`` imports every world CSV of an edition folder (``mcs2024-*_world.csv``,
 ``MCS2025_World_Data.csv``; names matched case-insensitively) in ONE transaction: every file is
@@ -104,7 +104,7 @@ def _layout_quirks(path: Path) -> list[str]:
 
     USGS's spreadsheet exports carry header cells with no name ("blank-label": the dozens of
     trailing empty columns) and all-empty rows after the table ("blank-row"). The reader ignores
-    both (see :func:`analysis.data.usgs.read_mcs_commodity_world`); the list is recorded as
+    both (see :func:`analysis.data.usgs_commodity.read_mcs_commodity_world`); the list is recorded as
     ``econsec.layout_quirks`` so the package validates with exactly these checks skipped.
     """
     import csv

@@ -11,7 +11,8 @@ from tests.support.refresh import MCS2024_RE, MCS2025, REAL_DATA, assert_no_stag
 
 from analysis.cli import main
 from analysis.data.package import accessed_kinds, kind_members
-from analysis.data.usgs import load_usgs, read_mcs_world, revisions
+from analysis.data.usgs import load_usgs, revisions
+from analysis.data.usgs_world import read_mcs_world
 
 USGS = ("usgs-mcs-2025-world", "usgs-mcs-2024-rare-earths")
 
