@@ -95,6 +95,13 @@ TYPE_CORRECTIONS: dict[tuple[str, str], str] = {
     ("Cobalt", "Mine production, estimated"): "Mine production, cobalt content, estimated",
 }
 
+#: UNIT_MEAS cells a data release gets wrong, by (edition, commodity, unit as published) → the unit
+#: the commodity chapter states. MCS2025's titanium mineral concentrates rows say "metric tons",
+#: but the chapter's table is "thousand metric tons of TiO2 content" (China 3,300; world 8,900).
+UNIT_CORRECTIONS: dict[tuple[int, str, str], str] = {
+    (2025, "Titanium mineral concentrates", "metric tons"): "thousand metric tons",
+}
+
 #: Qualitative reserve words USGS prints instead of a number.
 QUALITATIVE = {"large", "moderate", "moderate to large", "small", "very small"}
 
@@ -292,6 +299,7 @@ def read_mcs_world(path: str | Path, edition: int | None = None, *, check: bool 
         usgs_type = " ".join(row["TYPE"].split())
         usgs_type = TYPE_CORRECTIONS.get((commodity_name(row["COMMODITY"]), usgs_type), usgs_type)
         unit = row["UNIT_MEAS"].strip()
+        unit = UNIT_CORRECTIONS.get((edition, commodity_name(row["COMMODITY"]), unit), unit)
         for column, match in value_columns:
             kind, year = match["kind"], int(match["year"])
             note_column = {"PROD": "PROD_NOTES", "CAP": "CAP_NOTES", "RESERVES": "RESERVE_NOTES"}[kind]
