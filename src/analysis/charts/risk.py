@@ -46,8 +46,8 @@ def risk_sensitivity_chart(grid: pd.DataFrame, *, mineral: str, year: int, basis
         tooltip=[
             alt.Tooltip("recycling:N", title="EoL-RIR"),
             alt.Tooltip("substitution:N", title="SI"),
-            alt.Tooltip("sr_lower:Q", title="Supply risk, lower bound", format=".2f"),
-            alt.Tooltip("sr_upper:Q", title="Supply risk, upper bound", format=".2f"),
+            alt.Tooltip("sr_lower:Q", title="Supply risk, lower bound", format=".1f"),
+            alt.Tooltip("sr_upper:Q", title="Supply risk, upper bound", format=".1f"),
             alt.Tooltip("threshold:N", title="EU threshold"),
         ],
     )
