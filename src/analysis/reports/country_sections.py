@@ -319,7 +319,7 @@ def _mirror_finding(by_product: pd.DataFrame, finding_parts: list[str], country:
     rare = by_product.loc[RARE_EARTHS]
     gallium = by_product.loc[GALLIUM]
     if finding_parts:
-        lead = (f"**By China's export records, most of {country}'s graphite products came from China**: "
+        lead = (f"**Most of {country}'s graphite products came from China**: "
                 if graphite["matched"] and graphite["mirror_share_value"] > 0.5 else "")
         finding = (lead + f"an estimate from China's own export records (a mirror estimate, not {country}'s customs data) "
                    "puts China at " + join_names(finding_parts) + f" in {year}.")
