@@ -9,7 +9,7 @@ import pytest
 from analysis.text import fmt_date, fmt_pp, fmt_sr, fmt_weight_kg
 
 
-@pytest.mark.parametrize(("lower", "upper", "expected"), [(0.671, 0.839, "0.67–0.84"), (3.691, 3.689, "3.69")])
+@pytest.mark.parametrize(("lower", "upper", "expected"), [(0.671, 0.839, "0.7–0.8"), (3.691, 3.689, "3.7"), (7.2548, 7.2548, "7.3"), (0.82, 0.84, "0.8")])
 def test_supply_risk_range_collapses_when_both_bounds_round_alike(lower, upper, expected):
     assert fmt_sr(lower, upper) == expected
 

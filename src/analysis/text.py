@@ -148,9 +148,15 @@ def join_names(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def fmt_sr(lower: float, upper: float) -> str:
-    """A supply-risk range on the 0–10 scale: "3.69" when both bounds round alike, else "0.67–0.84"."""
-    low, high = fmt_number(lower, 2), fmt_number(upper, 2)
+#: Decimals of a supply-risk score (0–10 scale) wherever one is printed: one rule for every report.
+SR_DECIMALS = 1
+
+
+def fmt_sr(lower: float, upper: float | None = None) -> str:
+    """A supply-risk score or range on the 0–10 scale, one decimal: "3.7"; "0.7–0.8" when the
+    bounds round apart; ``upper`` omitted for a single score."""
+    low = fmt_number(lower, SR_DECIMALS)
+    high = low if upper is None else fmt_number(upper, SR_DECIMALS)
     return low if low == high else f"{low}–{high}"
 
 

@@ -88,6 +88,17 @@ def test_reserve_unit_restated_in_a_note_is_used(mcs):
     assert molybdenum.value_t == molybdenum.value * 1000
 
 
+def test_titanium_concentrates_are_thousand_tonnes_as_the_chapter_states(mcs, raw_dir):
+    """MCS2025's data release labels titanium mineral concentrates "metric tons"; the chapter's table
+    is in thousand metric tons of TiO2 content (#13), so India's 210 is 210,000 t, not 210 t."""
+    raw = next(r for r in raw_rows(raw_dir) if r["COMMODITY"].strip() == "Titanium Mineral Concentrates"
+               and r["COUNTRY"].strip() == "India" and "ilmentite" in r["TYPE"])
+    assert raw["UNIT_MEAS"] == "metric tons" and raw["PROD_EST_ 2024"] == "210"
+    rows = mcs[(mcs.commodity == "Titanium mineral concentrates") & (mcs.iso3 == "IND") & (mcs.year == 2024)
+               & (mcs.measure == "mine_production") & mcs.type.str.contains("ilmentite")]
+    assert len(rows) == 1 and rows.iloc[0].unit == "thousand metric tons" and rows.iloc[0].value_t == 210_000
+
+
 def test_world_and_other_rows_are_kept_and_distinguishable(mcs):
     rare_earths = mcs[(mcs.commodity == "Rare earths") & (mcs.measure == "mine_production") & (mcs.year == 2024)]
     kinds = rare_earths.set_index("country_raw").entity_kind

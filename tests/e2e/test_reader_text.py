@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.readertext import chart_label_problems, chart_specs, prose_problems, reader_text, small_pdf_words
+from tests.support.readertext import (
+    axis_tick_problems, chart_label_problems, chart_specs, chart_words, prose_problems, reader_text, small_pdf_words,
+)
 
 pytestmark = [pytest.mark.slow]
 
@@ -25,6 +27,15 @@ def test_every_chart_states_a_year_and_a_unit(checked_reports, report_stem, know
     known_bug("chart-labels", report_stem)
     specs = chart_specs(checked_reports / f"{report_stem}.html")
     assert [p for spec in specs for p in chart_label_problems(spec)] == []
+
+
+def test_no_chart_words_in_jargon_and_no_axis_printing_a_tick_twice(checked_reports, report_stem, known_bug):
+    """Chart titles, axis titles and panel headers read as plainly as the prose; an axis printing
+    whole numbers never ticks at fractions ("0 1 1 2 2 3 3")."""
+    known_bug("chart-labels", report_stem)
+    specs = chart_specs(checked_reports / f"{report_stem}.html")
+    assert [p for spec in specs for p in prose_problems(chart_words(spec)) if "jargon" in p] == []
+    assert [p for spec in specs for p in axis_tick_problems(spec)] == []
 
 
 def test_no_pdf_text_below_6_pt(checked_reports, report_stem, poppler, known_bug):
@@ -44,6 +55,23 @@ def test_the_prose_check_catches_each_slip():
     assert prose_problems("China supplied 69% of world mine production in 2024 (1 country, 1 t).") == []
     assert prose_problems("Japan: #3 (6%)") != [] and prose_problems("0.7% of the world, rank 7") != []
     assert prose_problems("Japan: third-largest (6%); India: rank among refiners") == []
+    # data-handling jargon (#13): say what the data are and who published them
+    assert prose_problems("These are China's own export records (mirror data) from a derived table.") != []
+    assert prose_problems("Rare earths: product group as defined by the derived table's author") != []
+    assert prose_problems("(9 countries without it: mean of six WGI dimensions 2010–2018)") != []
+    assert prose_problems("China's own export records (UN Comtrade, summed by month by an independent researcher)") == []
+
+
+def test_the_axis_check_sees_whole_number_labels_on_fractional_ticks():
+    # SYNTHETIC spec (not data): supply risk 0.8–7.3 on a ".0f" axis, as the country reports drew it before #13
+    bars = {"mark": "bar", "encoding": {"x": {"field": "sr", "type": "quantitative", "axis": {"format": ".0f"}}}}
+    spec = {"title": "Supply risk, 2024", "layer": [bars], "datasets": {"d": [{"sr": 0.8}, {"sr": 7.3}]}}
+    assert len(axis_tick_problems(spec)) == 1
+    bars["encoding"]["x"]["axis"]["tickMinStep"] = 1
+    assert axis_tick_problems(spec) == []
+    wide = {"title": "Imports", "encoding": {"y": {"field": "v", "type": "quantitative", "axis": {"format": ",.0f"}}},
+            "datasets": {"d": [{"v": 0.0}, {"v": 350.0}]}}
+    assert axis_tick_problems(wide) == []
 
 
 def test_the_chart_check_needs_year_and_unit():
@@ -65,7 +93,9 @@ def test_the_size_check_sees_small_print(tmp_path, poppler):
 # ---------------------------------------------------------------------------------------------
 # one figure, one value (tests.support.figures)
 
-from tests.support.figures import Figure, contradictions, figures_in_text, report_context, report_figures  # noqa: E402
+from tests.support.figures import (  # noqa: E402
+    Figure, contradictions, figures_in_text, report_context, report_figures, rounding_problems,
+)
 
 #: the least a report of each kind must yield, so a grammar that stops matching fails instead of
 #: passing on nothing: (figures read, figures printed more than once). Measured on the 2024 build:
@@ -106,6 +136,39 @@ def test_the_briefing_and_each_profile_print_the_same_figures(checked_reports):
         shared = {f.key for f in mine} & {f.key for f in summary}
         assert len(shared) >= 3, f"{page.stem}: only {len(shared)} figures also in the briefing"
         assert contradictions(summary + mine) == [], page.stem
+
+
+def test_country_partnership_and_profiles_print_each_figure_with_one_rounding(checked_reports):
+    """India's rare-earth reserves, a mineral's supply risk: the country reports, the partnership
+    report and the mineral profiles print each with one value and one rounding (#13: 8% against
+    7.6%, 7.3 against 7.25)."""
+    pages = [checked_reports / f"{n}.html" for n in ("country-india", "country-japan", "partnership")]
+    pages = [p for p in pages if p.is_file()]
+    profiles = [p for p in sorted(checked_reports.glob("*.html")) if _kind(reader_text(p)) == "profile"]
+    if not pages or not profiles:
+        pytest.skip("needs a country or partnership report and at least one mineral profile in the checked folder")
+    figures = [f for page in pages + profiles for f in report_figures(page)]
+    own = {f.key for page in pages for f in report_figures(page)}
+    shared = own & {f.key for page in profiles for f in report_figures(page)}
+    assert shared, "no figure of the country/partnership reports read in a profile: has the wording changed?"
+    assert contradictions(figures) == []
+    assert rounding_problems(figures) == []
+
+
+def test_the_rounding_check_sees_one_figure_with_two_roundings():
+    # SYNTHETIC sentences (not data) in the shapes the reports use
+    profile = ("Rare earths: who supplies the world\nWorld mine production by country, 2024\nKey findings\n"
+               "India produced 2,900 t (0.7% of the world, the seventh-largest producer); it holds 6.9 million t of reserves (8% of the world).\n"
+               "On the EU method's global-supply term, with the worst-case assumptions, supply risk is 3.7 (the EU counts 1 or more).")
+    country = ("For 2024, USGS lists Indian reserves for two of them: rare earths (6.9 million t, 7.6% of the world) and selenium "
+               "(500 t, 0.5% of the world).\nSix minerals reach the threshold; rare earths is highest (3.69, with China supplying 69% of "
+               "world mine production in 2024).")
+    figures = figures_in_text(profile, []) + figures_in_text(country, [])
+    assert contradictions(figures) == []  # the values agree …
+    found = rounding_problems(figures)  # … but each is printed with two roundings
+    assert len(found) == 2 and any("8%" in p and "7.6%" in p for p in found) and any("3.7" in p and "3.69" in p for p in found)
+    fixed = country.replace("7.6%", "8%").replace("3.69", "3.7")
+    assert rounding_problems(figures_in_text(profile, []) + figures_in_text(fixed, [])) == []
 
 
 def test_the_figure_check_catches_a_contradiction():

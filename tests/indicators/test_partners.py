@@ -117,6 +117,29 @@ def test_complementarity_from_raw_lists_usgs_and_trade(usgs, lists, trade):
     assert table.loc["Lithium", "japan_imports_usd"] > world  # LiOH plus lithium carbonate
 
 
+def test_complementarity_reads_the_one_series_every_report_reads(usgs, lists, trade):
+    """USGS splits titanium mineral concentrates (ilmenite, rutile) and platinum-group metals
+    (platinum, palladium) into series that cannot be added up; the complementarity reads the form
+    the one series rule picks, as the profiles do, so India's ilmenite figures are shown and PGM
+    says India is not listed (#13: "several series" had hidden both)."""
+    table = complementarity(usgs, lists, trade).set_index("mineral")
+    assert "several_series" not in set(table["india_production_status"]) | set(table["india_reserves_status"])
+    titanium = table.loc["Titanium mineral concentrates"]
+    ilmenite = "ilmentite"  # USGS's spelling in the TYPE
+    india = 1000 * float(mcs_value("Titanium Mineral Concentrates", "India", "PROD_EST_ 2024", ilmenite))
+    india_reserves = 1000 * float(mcs_value("Titanium Mineral Concentrates", "India", "RESERVES_2024", ilmenite).replace(",", ""))
+    china = float(mcs_value("Titanium Mineral Concentrates", "China", "PROD_EST_ 2024", ilmenite).replace(",", ""))
+    world = float(mcs_value("Titanium Mineral Concentrates", "World total (ilmenite, rounded)", "PROD_EST_ 2024").replace(",", ""))
+    assert titanium["india_production_status"] == "reported" and titanium["india_production_t"] == india
+    assert titanium["india_reserves_status"] == "reported" and titanium["india_reserves_t"] == india_reserves
+    assert titanium["india_production_share"] == pytest.approx(india / 1000 / world)
+    assert titanium["china_production_share"] == pytest.approx(china / world)  # 3,300 of 8,900
+    pgm = table.loc["Platinum-group metals"]
+    assert pgm["india_production_status"] == "not_listed" and math.isnan(pgm["india_production_t"])
+    listed = {country for country, _ in mcs_rows("Platinum-Group metals", "PROD_EST_ 2024")}
+    assert "South Africa" in listed and "India" not in listed
+
+
 def test_years_without_data_are_refused(usgs, frameworks, lists, trade):
     with pytest.raises(ParameterError, match="no mineral × measure has data for 1990"):
         bloc_shares(usgs, frameworks, "Quad", year=1990)

@@ -77,7 +77,7 @@ def test_graphite_shock_equals_monthly_means_of_the_raw_table(india):
     shock = next(f for f in india.findings if "graphite export controls take effect" in f)
     assert f"(HS 250410) {fmt_change(change)}" in shock
     assert fmt_usd(before.mean()) in shock and fmt_usd(after.mean()) in shock
-    assert "mirror data" in shock
+    assert "China's own export records" in shock and "not India's customs data" in shock
 
 
 def test_supply_risk_equals_the_library(india, usgs):
@@ -106,7 +106,7 @@ def test_bloc_finding_equals_bloc_shares(india, usgs):
     quad = bloc_shares(usgs, load_frameworks(), "Quad", year=2024).set_index(["mineral", "measure"])["bloc_share"]
     finding = next(f for f in india.findings if "Quad's members produced" in f)
     for mineral, measure in (("Rare earths", "mine_production"), ("Graphite", "mine_production"), ("Gallium", "refinery_production")):
-        assert fmt_share(quad[(mineral, measure)], 1) in finding
+        assert fmt_share(quad[(mineral, measure)]) in finding  # the one share rule: whole percent from 1%
 
 
 def test_nickel_sources_equal_the_raw_partner_file(japan):
@@ -222,9 +222,10 @@ def test_japan_graphite_mirror_estimate_equals_the_raw_files(japan):
     imports_kg = world["250410"][1] + world["380110"][1]
     share, share_kg = china_usd / imports_usd, china_kg / imports_kg
     assert 0.3 < share < 1  # an estimate in the plausible range, not a coding mismatch
-    expected = f"{fmt_share(share)} of its graphite imports by value ({fmt_share(share_kg)} by weight) in 2023"
-    assert expected in japan.mirror.finding and expected in japan.findings[0]
-    assert "estimate" in japan.findings[0] and "not Japan's reported data" in japan.findings[0]
+    expected = (f"{fmt_share(share)} of its imports of graphite products, natural and artificial (HS 250410 + 380110), "
+                f"by value ({fmt_share(share_kg)} by weight) in 2023")
+    assert expected in japan.mirror.finding and expected in japan.findings[1]
+    assert "mirror estimate" in japan.findings[1] and "not Japan's customs data" in japan.findings[1]
     row = japan.mirror.mirror.set_index("product").loc["Graphite (HS 250410 + 380110)"]
     assert row["mirror_share_value"] == pytest.approx(share, rel=1e-9)
 
@@ -249,7 +250,7 @@ def test_japan_rare_earths_answer_states_what_the_raw_files_support(japan):
 def test_gallium_has_no_estimate_because_japan_lacks_the_code(japan):
     assert "811292" not in raw_world_imports("JPN")
     assert any(t.startswith("Gallium: no estimate.") for t in japan.mirror.text)
-    assert "gallium" in japan.findings[0] and "cannot give a share" in japan.findings[0]
+    assert "gallium" in japan.findings[1] and "cannot give a share" in japan.findings[1]
 
 
 def raw_refining_2023() -> dict[str, dict[str, float]]:
@@ -322,10 +323,38 @@ def test_no_figure_is_printed_twice_with_different_values(country, india, japan)
     assert "99%" in text and "98%" not in text  # gallium: 750 of 760 t in USGS 2025, one value
 
 
+@pytest.mark.parametrize("country", ["India", "Japan"])
+def test_findings_lead_with_own_customs_data_and_name_each_figures_basis(country, india, japan):
+    """#13: "India bought most of its graphite from China … 66%" beside "10% for natural graphite" read
+    as a contradiction. The country's own customs figure comes first and says so; the mirror estimate
+    names its wider product group and its basis, so the two cannot be read as one figure."""
+    report = india if country == "India" else japan
+    own, mirror = report.findings[0], report.findings[1]
+    assert own.startswith(f"In 2024, China's share of {country}'s import value, by {country}'s own customs data, was")
+    assert "natural graphite (HS 2504" in own
+    assert mirror == report.mirror.finding
+    assert "graphite products, natural and artificial (HS 250410 + 380110)" in mirror
+    assert "China's own export records (a mirror estimate" in mirror and f"not {country}'s customs data" in mirror
+    assert "most of its graphite from China" not in " ".join(report.findings)
+
+
+def test_complementarity_lists_every_indian_reserve_usgs_gives(india):
+    """#13: titanium concentrates were left out of "USGS lists Indian reserves for two of them" and PGM
+    read "several series" though USGS has no Indian row."""
+    text = " ".join(india.complementarity_text)
+    assert "USGS lists Indian reserves for three of them: rare earths" in text and "titanium mineral concentrates (15.0 million t, 3% of" in text
+    assert "titanium" not in text.split("Not shown")[-1]
+    cells = india.complementarity.set_index("Mineral")
+    assert cells.loc["Platinum-group metals", "India: production 2024 (share of world)"] == "not listed"
+    assert cells.loc["Rare earths", "India: reserves (share of world)"] == "6.9 million t (8%)"
+    assert "several series" not in cells.to_string()
+
+
 def test_reader_text_has_no_build_jargon(india, japan):
     for report in (india, japan):
         words = " ".join(report.findings + report.risk_text + report.mirror.text + report.refining.text
                          + [c for cs in report.caveats.values() for c in cs] + list(report.sources.values()))
-        for jargon in ("data/raw", "data package", "econsec", "value_t", "HHI_WGI", "1 countries", "as concentrated than"):
+        for jargon in ("data/raw", "data package", "econsec", "value_t", "HHI_WGI", "1 countries", "as concentrated than",
+                       "derived table", "WGI dimensions", "(mirror data)"):
             assert jargon not in words
         assert all(v.endswith("%") or v == "n/a" for v in report.mineral_imports["Net import ratio"])

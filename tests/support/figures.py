@@ -304,6 +304,20 @@ def _prose_figures(text: str, mineral: str | None, year: int | None, default_mea
         # <E> holds <v>% of world reserves
         for m in re.finditer(rf"({_ENTITY}) holds ({_PCT}) of world reserves", sentence):
             add(mineral, sy, "reserves", m.group(1), m.group(2))
+        # India produced 2,900 t (…); it holds 6.9 million t of reserves (8% of the world) — a profile
+        for m in re.finditer(rf"({_ENTITY}) produced [^;]*; it holds [\d.,]+ (?:thousand |million )?t of reserves \(({_PCT}) of the world", sentence):
+            add(mineral, sy, "reserves", m.group(1), m.group(2))
+        # USGS lists Indian reserves for …: rare earths (6.9 million t, 8% of the world), … — the country reports;
+        # India holds reported reserves of rare earths (6.9 million t, 8% of world reserves) — the partnership report
+        if re.search(r"Indian reserves for|India holds reported reserves of", sentence):
+            for m in re.finditer(rf"({_MINERAL.lower()})[a-z ]* \([\d.,]+ (?:thousand |million )?t, ({_PCT}) of (?:the world|world reserves)\)", sentence):
+                add(m.group(1).capitalize(), sy, "reserves", "India", m.group(2))
+        # supply risk is 3.7 (a profile, worst case) / gallium is highest (7.3, … (the country reports)
+        # (the profile's year is its supply year; the sentence also names the governance data's year)
+        for m in re.finditer(r"supply risk is (\d+(?:\.\d+)?)\b", sentence):
+            add(mineral, year, "supply risk (worst case)", "EU method", m.group(1))
+        for m in re.finditer(rf"({_MINERAL.lower()}) is highest \((\d+(?:\.\d+)?), [^)]* in (20\d\d)\)", sentence):
+            add(m.group(1).capitalize(), int(m.group(3)), "supply risk (worst case)", "EU method", m.group(2))
         # India produced 2,900 t (0.7% of the world, rank 7)
         for m in re.finditer(rf"({_ENTITY}) produced [\d.,]+ (?:thousand |million )?t \(({_PCT}) of the world", sentence):
             add(mineral, sy, default_measure, m.group(1), m.group(2))
@@ -353,6 +367,37 @@ def contradictions(figures: list[Figure]) -> list[str]:
             if clash:
                 problems.append(f"{key}: {a.value} ({a.where}) vs {clash.value} ({clash.where})")
                 break
+    return problems
+
+
+def _decimals(value: str) -> int | None:
+    """Decimal places of a printed number ("7.6%" → 1, "8%" → 0); None for "<0.1%" or a range."""
+    text = value.replace(",", "").rstrip("%")
+    if not re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return None
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def rounding_problems(figures: list[Figure]) -> list[str]:
+    """One figure printed with two roundings ("8%" in one place, "7.6%" in another): the values
+    agree, but a reader sees two numbers. Shares of 1% or more are whole per cent and a supply risk
+    has one decimal (the rules of ``analysis.text``), so the same key never needs two. Shares under
+    1% keep a decimal by that rule and are left out."""
+    by_key: dict[tuple, list[Figure]] = {}
+    for f in figures:
+        by_key.setdefault(f.key, []).append(f)
+    problems = []
+    for key, group in by_key.items():
+        kinds = {}
+        for f in group:
+            d = _decimals(f.value)
+            interval = value_interval(f.value)
+            if d is None or interval is None or (f.value.endswith("%") and interval[1] <= 1.0):
+                continue
+            kinds.setdefault(d, f)
+        if len(kinds) > 1:
+            a, b = (kinds[d] for d in sorted(kinds)[:2])
+            problems.append(f"{key}: {a.value} ({a.where}) vs {b.value} ({b.where})")
     return problems
 
 

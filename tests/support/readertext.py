@@ -91,6 +91,10 @@ _JARGON = [
     (re.compile(r"\bHHI_\w+|\bt_c\b"), "formula code name"),
     (re.compile(r"\b(?:data package|datapackage)\b", re.IGNORECASE), "build term"),
     (re.compile(r"(?<![\w&])#\d+\b|\brank \d+\b"), "rank as a number (use analysis.text.fmt_rank_share / fmt_ordinal)"),
+    # how the data were handled, in the words of its files rather than what the data are and who
+    # published them ("mirror data from a derived table", "the derived table's author", "six WGI dimensions")
+    (re.compile(r"\bderived tables?\b|\btable's author\b|\bauthor-aggregated\b|\bWGI dimensions?\b|\(mirror data\)",
+                re.IGNORECASE), "data-handling jargon (say what the data are and who published them)"),
 ]
 _GRAMMAR = [
     (re.compile(r"\bas (?:more |less )?\w+ than\b"), "'as … than'"),
@@ -141,6 +145,66 @@ def chart_label_problems(spec: dict) -> list[str]:
     if not _UNIT.search(both):
         problems.append(f"no unit in title/subtitle: {both!r}")
     return problems
+
+
+def _walk(node, found: list[dict]) -> None:
+    if isinstance(node, dict):
+        found.append(node)
+        for value in node.values():
+            _walk(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _walk(value, found)
+
+
+_WHOLE_NUMBER_FORMATS = {".0f", ",.0f", "d", ",d", ".0s", "~d"}
+
+
+def axis_tick_problems(spec: dict, *, narrow: float = 20.0) -> list[str]:
+    """Quantitative axes that print whole numbers but may tick at fractions: "0 1 1 2 2 3 3" on a
+    0–8 supply-risk axis ticked every 0.5. An axis with a whole-number ``format`` needs
+    ``tickMinStep`` ≥ 1 unless its data span at least ``narrow`` units (where the ticks fall on
+    whole numbers anyway). The span is read from the spec's inline data; a field not found there
+    counts as narrow."""
+    nodes: list[dict] = []
+    _walk(spec, nodes)
+    rows = [row for data in (spec.get("datasets") or {}).values() if isinstance(data, list) for row in data if isinstance(row, dict)]
+    problems = []
+    for node in nodes:
+        encoding = node.get("encoding") if isinstance(node.get("encoding"), dict) else {}
+        for channel in ("x", "y"):
+            enc = encoding.get(channel)
+            if not isinstance(enc, dict) or enc.get("type") != "quantitative" or not isinstance(enc.get("axis"), dict):
+                continue
+            axis = enc["axis"]
+            if str(axis.get("format", "")) not in _WHOLE_NUMBER_FORMATS or float(axis.get("tickMinStep") or 0) >= 1:
+                continue
+            values = [float(r[enc.get("field")]) for r in rows if isinstance(r.get(enc.get("field")), (int, float))]
+            span = (max(values) - min(min(values), 0.0)) if values else 0.0
+            if span < narrow:
+                problems.append(f"{spec_title(spec)!r}: {channel} axis of {enc.get('field')!r} prints whole numbers "
+                                f"(format {axis['format']!r}) over a span of {span:g} without tickMinStep ≥ 1")
+    return problems
+
+
+def chart_words(spec: dict) -> str:
+    """The words a chart prints besides its marks: title, subtitle, axis and legend titles, and the
+    panel headers of a faceted chart (the values of its facet field), one per line."""
+    nodes: list[dict] = []
+    _walk(spec, nodes)
+    words = [spec_title(spec), _subtitle(spec)]
+    facet_fields = set()
+    for node in nodes:
+        for key in ("facet", "row", "column"):
+            enc = node.get(key)
+            if isinstance(enc, dict) and isinstance(enc.get("field"), str):
+                facet_fields.add(enc["field"])
+        if isinstance(node.get("title"), str):
+            words.append(node["title"])
+    for data in (spec.get("datasets") or {}).values():
+        for row in data if isinstance(data, list) else []:
+            words += [str(row[f]) for f in facet_fields if isinstance(row, dict) and isinstance(row.get(f), str)]
+    return "\n".join(dict.fromkeys(squash(w) for w in words if w))
 
 
 _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')

@@ -54,8 +54,8 @@ def risk_sensitivity_chart(grid: pd.DataFrame, *, mineral: str, year: int, basis
         tooltip=[
             alt.Tooltip("recycling:N", title="EoL-RIR"),
             alt.Tooltip("substitution:N", title="SI"),
-            alt.Tooltip("sr_lower:Q", title="Supply risk, lower bound", format=".2f"),
-            alt.Tooltip("sr_upper:Q", title="Supply risk, upper bound", format=".2f"),
+            alt.Tooltip("sr_lower:Q", title="Supply risk, lower bound", format=".1f"),
+            alt.Tooltip("sr_upper:Q", title="Supply risk, upper bound", format=".1f"),
             alt.Tooltip("threshold:N", title="EU threshold"),
         ],
     )
@@ -97,15 +97,17 @@ def supply_risk_chart(risk: pd.DataFrame, *, year: int, source: str) -> alt.VCon
         y=alt.Y("label:N", sort=order, title=None),
         tooltip=[
             alt.Tooltip("label:N", title="Mineral (series)"),
-            alt.Tooltip("sr_lower:Q", title="Supply risk, lower bound", format=".2f"),
-            alt.Tooltip("sr_upper:Q", title="Supply risk, upper bound", format=".2f"),
+            alt.Tooltip("sr_lower:Q", title="Supply risk, lower bound", format=".1f"),
+            alt.Tooltip("sr_upper:Q", title="Supply risk, upper bound", format=".1f"),
             alt.Tooltip("top_country:N", title="Largest supplier"),
             alt.Tooltip("top_share:Q", title="Its share of world supply", format=".1%"),
             alt.Tooltip("top_governance:Q", title="Its governance score (0–10, higher = less stable)", format=".1f"),
         ],
     )
     bars = base.mark_bar().encode(
-        x=alt.X("sr_upper:Q", title="Supply risk, EU CRM method (0–10 scale, dimensionless)", axis=alt.Axis(format=".0f")),
+        # whole-number labels need whole-number ticks: a 0–8 domain ticks every 0.5 and ".0f" printed "0 1 1 2 2 …"
+        x=alt.X("sr_upper:Q", title="Supply risk, EU CRM method (0–10 scale, dimensionless)",
+                axis=alt.Axis(format=".0f", tickMinStep=1)),
         color=alt.Color("leader:N", title="Largest supplier", scale=alt.Scale(domain=["China", "Another country"],
                                                                               range=[COLOURS["china"], SLATE])),
     )
@@ -150,8 +152,8 @@ def sensitivity_grid_chart(sensitivity: pd.DataFrame, order: list[str], *, year:
             alt.Tooltip("mineral:N", title="Mineral"),
             alt.Tooltip("eol_rir:Q", title="EoL recycling input rate", format=".0%"),
             alt.Tooltip("substitution_index:Q", title="Substitution index", format=".1f"),
-            alt.Tooltip("sr_lower:Q", title="Supply risk, lower bound", format=".2f"),
-            alt.Tooltip("sr_upper:Q", title="Supply risk, upper bound", format=".2f"),
+            alt.Tooltip("sr_lower:Q", title="Supply risk, lower bound", format=".1f"),
+            alt.Tooltip("sr_upper:Q", title="Supply risk, upper bound", format=".1f"),
             alt.Tooltip("threshold:N", title="EU threshold"),
         ],
     )

@@ -55,6 +55,15 @@ TYPE_CORRECTIONS: dict[tuple[str, str], str] = {
     ("Cobalt", "Mine production, estimated"): "Mine production, cobalt content, estimated",
 }
 
+#: UNIT_MEAS cells a data release gets wrong, by (edition, commodity, unit as published) → the unit
+#: the figures are in. MCS2025's titanium mineral concentrates rows say "metric tons", but the same
+#: figures are thousand metric tons of TiO2 content: MCS2024's table of the commodity
+#: (mcs2024-timin_world.csv) heads them ``Prod_kt``/``Reserves_kt`` with the same magnitudes
+#: (United States 200, Australia 400) and notes the U.S. 200 is "rounded to the nearest 100,000 tons".
+UNIT_CORRECTIONS: dict[tuple[int, str, str], str] = {
+    (2025, "Titanium mineral concentrates", "metric tons"): "thousand metric tons",
+}
+
 #: Qualitative reserve words USGS prints instead of a number.
 QUALITATIVE = {"large", "moderate", "moderate to large", "small", "very small"}
 
@@ -252,6 +261,7 @@ def read_mcs_world(path: str | Path, edition: int | None = None, *, check: bool 
         usgs_type = " ".join(row["TYPE"].split())
         usgs_type = TYPE_CORRECTIONS.get((commodity_name(row["COMMODITY"]), usgs_type), usgs_type)
         unit = row["UNIT_MEAS"].strip()
+        unit = UNIT_CORRECTIONS.get((edition, commodity_name(row["COMMODITY"]), unit), unit)
         for column, match in value_columns:
             kind, year = match["kind"], int(match["year"])
             note_column = {"PROD": "PROD_NOTES", "CAP": "CAP_NOTES", "RESERVES": "RESERVE_NOTES"}[kind]

@@ -31,8 +31,9 @@ from analysis.errors import ParameterError
 from analysis.indicators import _validate as check
 from analysis.indicators.concentration import concentration
 from analysis.indicators.dependence import import_dependence
+from analysis.indicators.series import one_series_per_measure, primary_measure
 from analysis.indicators.trade import TRADE_REQUIRED, mineral_trade
-from analysis.vocabulary import CHINA, PARTNER_ISO3, PRODUCTION_MEASURES
+from analysis.vocabulary import CHINA, PARTNER_ISO3
 
 #: Short names → framework names as written in ``partnership/frameworks.csv``.
 BLOC_ALIASES: dict[str, str] = {
@@ -213,29 +214,37 @@ def _lists_minerals(lists: pd.DataFrame, country: str) -> set[str]:
     return set(rows["mineral_std"].astype(str))
 
 
-def _series_value(usgs: pd.DataFrame, mineral: str, measures: Sequence[str], year: int, iso3: str) -> dict[str, object]:
-    """First of ``measures`` USGS reports for the mineral/year: the country's value, share, status.
+def _series_value(usgs: pd.DataFrame, mineral: str, measure: str | None, year: int, iso3: str) -> dict[str, object]:
+    """The country's value, share and status in one USGS series of the mineral and year.
 
-    Status ``several_series`` when USGS splits the measure into several TYPEs (platinum and
-    palladium; ilmenite and rutile) that cannot be added up; ``no_series`` when it has none.
+    ``usgs`` holds one series per measure (:func:`analysis.indicators.series.one_series_per_measure`,
+    the rule every report uses: where USGS splits a measure into forms such as ilmenite and rutile,
+    the form with figures for the most countries). Status ``not_listed`` when USGS has no row for
+    the country; ``no_series`` when USGS has no figures for the measure (or ``measure`` is None).
     """
-    fallback = "no_series"
-    for measure in measures:
-        try:
-            result = concentration(usgs, mineral, measure, year)
-        except ParameterError as error:
-            if "several series" in str(error):
-                fallback = "several_series"
-            continue
-        excluded = result.excluded[result.excluded["iso3"] == iso3]
-        if len(excluded):
-            status, value, share = str(excluded["value_status"].iloc[0]), np.nan, np.nan
-        elif (result.shares["iso3"] == iso3).any():
-            status, value, share = "reported", result.value_of(iso3), result.share_of(iso3)
-        else:
-            status, value, share = "not_listed", np.nan, np.nan
-        return {"measure": measure, "value_t": value, "share": share, "status": status, "china_share": result.share_of(CHINA)}
-    return {"measure": None, "value_t": np.nan, "share": np.nan, "status": fallback, "china_share": np.nan}
+    none = {"measure": measure, "value_t": np.nan, "share": np.nan, "status": "no_series", "china_share": np.nan}
+    if measure is None:
+        return none
+    try:
+        result = concentration(usgs, mineral, measure, year)
+    except ParameterError:
+        return none
+    excluded = result.excluded[result.excluded["iso3"] == iso3]
+    if len(excluded):
+        status, value, share = str(excluded["value_status"].iloc[0]), np.nan, np.nan
+    elif (result.shares["iso3"] == iso3).any():
+        status, value, share = "reported", result.value_of(iso3), result.share_of(iso3)
+    else:
+        status, value, share = "not_listed", np.nan, np.nan
+    return {"measure": measure, "value_t": value, "share": share, "status": status, "china_share": result.share_of(CHINA)}
+
+
+def _production_measure(usgs: pd.DataFrame, mineral: str, year: int) -> str | None:
+    """The production series that stands for the mineral (:func:`~analysis.indicators.series.primary_measure`), None without one."""
+    try:
+        return primary_measure(usgs, mineral, year)
+    except ParameterError:
+        return None
 
 
 def complementarity(
@@ -256,10 +265,13 @@ def complementarity(
     One row per mineral (sorted) with:
 
     * ``india_production_t``, ``india_production_share`` (0–1 of world), ``production_measure``
-      (mine production where USGS has it, else refinery production), ``india_production_status``;
+      (:func:`~analysis.indicators.series.primary_measure`: mine production where USGS has it,
+      else refinery production), ``india_production_status``;
     * ``india_reserves_t``, ``india_reserves_share``, ``india_reserves_status`` — status
-      ``reported``, ``not_listed`` (USGS does not list India: NaN, not 0), ``withheld``, …,
-      ``several_series`` (USGS splits the series by TYPE) or ``no_series``;
+      ``reported``, ``not_listed`` (USGS does not list India: NaN, not 0), ``withheld``, … or
+      ``no_series``. Where USGS splits a measure into forms that cannot be added up (ilmenite and
+      rutile; platinum and palladium), every figure is of the one form every report reads
+      (:func:`~analysis.indicators.series.one_series_per_measure`);
     * ``japan_production_t`` (USGS; NaN if Japan is not listed);
     * ``japan_imports_usd``, ``japan_exports_usd``, ``japan_net_import_ratio`` ((M − X)/(M + X),
       −1…1) over the mineral's ore, processed and metal HS codes (:func:`~analysis.indicators.trade.mineral_trade`),
@@ -279,9 +291,12 @@ def complementarity(
     dependence = dependence[(dependence["year"] == trade_year) & (dependence["china_basis"] == "reported")]
     rows = []
     for mineral in common:
-        production = _series_value(usgs, mineral, PRODUCTION_MEASURES, year, "IND")
-        reserves = _series_value(usgs, mineral, ("reserves",), year, "IND")
-        japan = _series_value(usgs, mineral, (production["measure"],) if production["measure"] else (), year, "JPN")
+        # the one series rule of every report: one form per measure where USGS splits a mineral
+        series, _ = one_series_per_measure(usgs[usgs["commodity"] == mineral], mineral)
+        measure = _production_measure(series, mineral, year)
+        production = _series_value(series, mineral, measure, year, "IND")
+        reserves = _series_value(series, mineral, "reserves", year, "IND")
+        japan = _series_value(series, mineral, measure, year, "JPN")
         split = dependence[dependence["mineral"] == mineral].sort_values("value_usd", ascending=False)
         row = {
             "mineral": mineral,

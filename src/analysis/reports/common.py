@@ -85,19 +85,31 @@ def load_governance(year: int | None = None, *, basis: str = "auto", package_pat
         raise ParameterError(f"{error}; run `econsec data pull-wgi` or check the WGI resources with `econsec data status`") from None
 
 
+#: The governance bases of :func:`analysis.indicators.risk.governance_scores` in reader words.
+_BASIS_WORDS = {"mean of six WGI dimensions": "the average of the World Bank's six governance indicators"}
+
+
+def _basis_words(kind: str) -> str:
+    return _BASIS_WORDS.get(kind, kind)
+
+
 def governance_basis_text(governance: pd.DataFrame) -> str:
     """How the scores of :func:`load_governance` were made, in words ("political stability
-    percentile 2023", or the most common basis plus how many countries use another)."""
+    percentile 2023", or the most common basis plus how many countries use another, each basis
+    named in words a reader knows, not as the indicator's code)."""
     counts = governance["basis"].value_counts()
     main = str(counts.index[0])
+    main_kind = re.sub(r" \d{4}$", "", main)
+    main = _basis_words(main_kind) + main[len(main_kind):]
     others = int(counts.iloc[1:].sum())
     if not others:
         return main
     rest = counts.index[1:].astype(str)
-    kinds = sorted({re.sub(r" \d{4}$", "", b) for b in rest})
+    kinds = sorted({_basis_words(re.sub(r" \d{4}$", "", b)) for b in rest})
     years = sorted({int(y) for b in rest for y in re.findall(r"\d{4}$", b)})
-    span = (f" {years[0]}" if len(years) == 1 else f" {years[0]}–{years[-1]}") if years else ""
-    return f"{main} ({others} {'country' if others == 1 else 'countries'} without it: {' / '.join(kinds)}{span})"
+    span = ("" if not years else f", {years[0]}" if len(years) == 1
+            else f", each country's latest year between {years[0]} and {years[-1]}")
+    return f"{main} (for {count_noun(others, 'country', 'countries')} without that score: {' / '.join(kinds)}{span})"
 
 #: The one figure both the briefing and the partnership report quote for Japan's dependence on
 #: China in battery lithium: China's share of Japan's imports of lithium oxide and hydroxide.

@@ -6,7 +6,7 @@ country. It composes the sections, each one function returning a small typed res
 * :mod:`analysis.reports.country_trade` — China's share of the country's imports per HS product
   and year (the only extracts that split China from the World), its imports per mineral in the
   2023 all-reporter extract, and China's own monthly exports to it around the export-control
-  events (mirror data from a derived table);
+  events (China's own export records, summed by an independent researcher);
 * :mod:`analysis.reports.country_sections` — the country's place as a refiner (IEA) and the
   mirror estimate of China's share where bilateral data are missing;
 * :mod:`analysis.reports.country_supply` — governance-weighted supply risk of the priority
@@ -119,7 +119,7 @@ def _chart_sources(country: str, trade: TradeSection, usgs_line: str, basis: str
     comtrade = "UN Comtrade (UN Statistics Division)"
     return {
         "trade": f"{comtrade}: imports reported by {country}, partners World and China, {trade.first_year}–{trade.latest_year}",
-        "mirror": (f"{comtrade}: China-reported monthly exports, table derived by a third party (mirror data); "
+        "mirror": (f"{comtrade}: China-reported monthly exports, summed by an independent researcher; "
                    "event dates: news reports"),
         "risk": f"{usgs_line}; World Bank WGI ({basis}); method: EU CRM (Blengini et al. 2017)",
         "blocs": f"{usgs_line}; memberships: news and official releases compiled for this project",
@@ -149,9 +149,10 @@ def country_dependence(country: str = "India", year: int = 2024) -> CountryDepen
     refining = refining_section(country, iso3)
     mirror = mirror_section(country, iso3)
 
-    # The "so what" first: how dependent, by the estimate where reported data are missing; where
-    # the country stands as a refiner; then the reported shares, the shock and the risk scores.
-    findings = [mirror.finding, refining.finding, imports.finding, *shock.findings, risk.finding]
+    # The "so what" first: how dependent, by the country's own customs data where they split China
+    # out, then by the mirror estimate for the wider product groups they miss (each naming its
+    # product group and data basis); where the country stands as a refiner; the shock; the risk scores.
+    findings = [imports.finding, mirror.finding, refining.finding, *shock.findings, risk.finding]
     if blocs.sentence:
         findings.append(blocs.sentence)
     standfirst = (

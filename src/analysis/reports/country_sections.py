@@ -37,6 +37,9 @@ MIRROR_PRODUCTS: dict[str, str] = {
     "Artificial graphite (HS 380110)": "artificial graphite",
     "Gallium, germanium and other metals, unwrought (HS 811292)": "gallium, germanium and other unwrought metals",
 }
+#: The product group of the graphite estimate in the findings' words: wider than the natural
+#: graphite (HS 2504) of the country's own customs data, so the two never read as one figure.
+GRAPHITE_PRODUCTS = "graphite products, natural and artificial (HS 250410 + 380110)"
 #: Rows of :data:`MIRROR_PRODUCTS` the sentences are about.
 GRAPHITE = "Graphite (HS 250410 + 380110)"
 RARE_EARTHS = "Rare earths (China group: HS 280530 + 284690 + 850511)"
@@ -243,7 +246,7 @@ def _mirror_text(by_product: pd.DataFrame, reported: pd.DataFrame, country: str,
             sentence += (f" The weight estimate for {join_names(over)} is above 100%: the two sides do not agree there, "
                          "so read it as 'nearly all', not as a precise share.")
         text.append(sentence)
-        finding_parts.append(f"{fmt_share(graphite['mirror_share_value'])} of its graphite imports by value "
+        finding_parts.append(f"{fmt_share(graphite['mirror_share_value'])} of its imports of {GRAPHITE_PRODUCTS}, by value "
                              f"({fmt_share(graphite['mirror_share_weight'])} by weight)")
     for r in reported.itertuples():
         text.append(
@@ -316,10 +319,10 @@ def _mirror_finding(by_product: pd.DataFrame, finding_parts: list[str], country:
     rare = by_product.loc[RARE_EARTHS]
     gallium = by_product.loc[GALLIUM]
     if finding_parts:
-        lead = (f"**{country} bought most of its graphite from China**: " if graphite["matched"] and graphite["mirror_share_value"] > 0.5
-                else "")
-        finding = (lead + f"by an estimate from China's own export records "
-                   f"(not {country}'s reported data), China supplied " + join_names(finding_parts) + f" in {year}.")
+        lead = (f"**Most of {country}'s graphite products came from China**: "
+                if graphite["matched"] and graphite["mirror_share_value"] > 0.5 else "")
+        finding = (lead + f"an estimate from China's own export records (a mirror estimate, not {country}'s customs data) "
+                   "puts China at " + join_names(finding_parts) + f" in {year}.")
     else:
         finding = (f"The data cannot say what share of {country}'s rare-earth, graphite or gallium imports came from China: "
                    "neither side's records line up.")

@@ -93,10 +93,10 @@ def risk_section(usgs: pd.DataFrame, governance: pd.DataFrame, year: int, basis:
         "SR (worst case)": risk["sr_text"],
         "Largest supplier": risk["top_country"] + " (" + risk["top_share"].map(fmt_share) + ")",
         "Its governance score (0–10)": risk["top_governance"].map(lambda s: fmt_number(s, 1)),
-        "Share not attributed to named countries": risk["residual_share"].map(lambda s: fmt_share(s, 1)),
+        "Share not attributed to named countries": risk["residual_share"].map(fmt_share),
     })
     caveats = [
-        (f"Governance here is the World Bank's WGI: {basis}; the EU method averages all six dimensions "
+        (f"Governance here is the World Bank's Worldwide Governance Indicators: {basis}; the EU method averages all six indicators "
          "(score = 2 × (2.5 − mean)); a political-stability rank alone scores (100 − rank) / 10."),
         ("End-of-life recycling input rate (EoL-RIR) and substitution index (SI) are not in the sources used here: the bars show the "
         "worst case (EoL-RIR 0, SI 1) and the grid shows how SR moves with them; neither factor is estimated here."),
@@ -277,8 +277,8 @@ def _bloc_sentence(blocs: pd.DataFrame, year: int) -> str:
     return (
         f"Where China supplies most of the world — {join_names([m.lower() for m in led])}, with "
         f"{join_names([fmt_share(china[m]) for m in led])} of {year} output — the Quad's members produced "
-        f"**{join_names([fmt_share(quad[m], 1) for m in led])}** of world output and MSP partners "
-        f"{join_names([fmt_share(msp[m], 1) for m in led])}."
+        f"**{join_names([fmt_share(quad[m]) for m in led])}** of world output and MSP partners "
+        f"{join_names([fmt_share(msp[m]) for m in led])}."
     )
 
 
@@ -314,10 +314,10 @@ def nickel_section(trade: pd.DataFrame, iso3: str, country: str) -> NickelSectio
 
 
 def _india_cell(value: float, share: float, status: str) -> str:
-    """India's tonnes and share of world, or why there is none ("not listed", "several series")."""
+    """India's tonnes and share of world, or why there is none ("not listed", "no series")."""
     if status != "reported":
-        return {"not_listed": "not listed", "several_series": "several series", "no_series": "no series"}.get(status, status)
-    return f"{fmt_tonnes(value)} ({fmt_share(share, 1)})"
+        return {"not_listed": "not listed", "no_series": "no series"}.get(status, status)
+    return f"{fmt_tonnes(value)} ({fmt_share(share)})"
 
 
 def complementarity_section(usgs: pd.DataFrame, trade: pd.DataFrame, year: int) -> ComplementaritySection:
@@ -342,8 +342,8 @@ def complementarity_section(usgs: pd.DataFrame, trade: pd.DataFrame, year: int) 
     reserves = shown[shown["india_reserves_status"] == "reported"]
     text = [
         f"{count_noun(len(table), 'mineral')} are on both India's and Japan's critical-mineral lists. "
-        f"USGS lists Indian reserves for {count_noun(len(reserves), 'of them', 'of them')}"
-        + (": " + join_names([f"{r.mineral.lower()} ({fmt_tonnes(r.india_reserves_t)}, {fmt_share(r.india_reserves_share, 1)} of the world)"
+        f"For {year}, USGS lists Indian reserves for {count_noun(len(reserves), 'of them', 'of them')}"
+        + (": " + join_names([f"{r.mineral.lower()} ({fmt_tonnes(r.india_reserves_t)}, {fmt_share(r.india_reserves_share)} of the world)"
                               for r in reserves.itertuples()]) if len(reserves) else "")
         + ".",
     ]

@@ -123,7 +123,8 @@ def _share_sentences(rows: pd.DataFrame, country: str) -> tuple[list[str], str]:
     for code, row in now.iterrows():
         earlier = f"; {latest - 1}: {fmt_share(before.loc[code, 'china_share'])}" if code in before.index else ""
         parts.append(f"**{fmt_share(row['china_share'])}** for {row['product'].lower()} (HS {code}{earlier})")
-    finding = f"In {latest}, China's share of {country}'s import value was " + join_names(parts) + "."
+    finding = (f"In {latest}, China's share of {country}'s import value, by {country}'s own customs data, was "
+               + join_names(parts) + ".")
     moves = now.assign(change=now["share_change"]).dropna(subset=["change"])
     sentences = []
     if len(moves):
@@ -143,7 +144,7 @@ def _share_table(rows: pd.DataFrame) -> pd.DataFrame:
     for label, lines in rows.groupby("label", sort=False):
         for column, measure in (("china_share", "by value"), ("china_share_weight", "by net weight")):
             record = {"Product": label, "Measure": f"China's share {measure}"}
-            record.update({str(int(y)): fmt_share(v, 1) for y, v in zip(lines["year"], lines[column])})
+            record.update({str(int(y)): fmt_share(v) for y, v in zip(lines["year"], lines[column])})
             records.append(record)
         record = {"Product": label, "Measure": "Imports from the World"}
         record.update({str(int(y)): fmt_usd(v) for y, v in zip(lines["year"], lines["value_usd"])})
@@ -178,8 +179,8 @@ def shock_section(iso3: str, country: str, events: pd.DataFrame) -> ShockSection
     flows, marks, windows, notes = _flows(iso3, events)
     findings, text = _shock_sentences(windows, country, pd.Timestamp(flows["month"].max()))
     caveats = [
-        ("These are China's reported exports (FOB) to the country, not the country's own import records (mirror data), "
-        "taken from tables a third party derived from UN Comtrade monthly data: secondary data."),
+        ("These are China's reported exports (FOB) to the country, not the country's own import records: China's UN Comtrade "
+        "monthly records, summed into tables by an independent researcher (secondary data)."),
         "HS 811292 mixes gallium, germanium, indium and other unwrought metals; a change there is not gallium alone.",
         "Event dates come from news and law-firm reports compiled for this project; windows leave out the event month.",
         *notes[1:],
@@ -191,10 +192,11 @@ def shock_section(iso3: str, country: str, events: pd.DataFrame) -> ShockSection
 
 
 def _series_label(series: str) -> str:
-    """Reader label of a monthly series: the HS product's label, or the derived table's product group."""
+    """Reader label of a monthly series: the HS product's label, or, for a group of codes China's
+    export records are summed over (rare earths), the mineral with the codes said to be several."""
     if series in HS_PRODUCTS:
         return product_label(series)
-    return f"{standard_mineral(series)}: product group as defined by the derived table's author"
+    return f"{standard_mineral(series)} (several HS codes together)"
 
 
 def _flows(iso3: str, events: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[str]]:
@@ -284,7 +286,8 @@ def _shock_sentences(windows: pd.DataFrame, country: str, last_month: pd.Timesta
         )
         text.append(sentence)
         if mineral == "Graphite":
-            findings.append(sentence + " These are China's own export records (mirror data) from a derived table.")
+            findings.append(sentence + f" These are China's own export records (UN Comtrade, summed by month by an independent "
+                            f"researcher), not {country}'s customs data.")
     text.extend(_late_events(windows, last_month))
     return findings, text
 

@@ -25,7 +25,7 @@ from analysis.indicators.risk import SupplyRisk, supply_risk, supply_risk_sensit
 from analysis.indicators.series import primary_measure
 from analysis.reports.common import load_governance, unit_note, usgs_source
 from analysis.text import (
-    count_noun, fmt_hhi_range, fmt_ordinal, fmt_share, fmt_tonnes, fmt_years, hhi_band, join_names, lower_first,
+    count_noun, fmt_hhi_range, fmt_ordinal, fmt_share, fmt_sr, fmt_tonnes, fmt_years, hhi_band, join_names, lower_first,
 )
 from analysis.vocabulary import FOCUS, HHI_HIGHLY_CONCENTRATED, PARTNER_ISO3, PARTNER_NAMES
 
@@ -180,8 +180,8 @@ def risk_section(usgs: pd.DataFrame, mineral: str, measure: str, year: int) -> R
         return RiskSection(result=None, grid=grid, notes=[], findings=[], note="Supply risk cannot be computed for this series.")
     finding = (
         f"On the EU method's global-supply term, with the worst-case assumptions of no recycling and no substitute, "
-        f"supply risk is {risk.sr_upper:.1f} (the EU counts 1 or more towards criticality); governance scores: "
-        f"{risk.governance_basis} (the EU averages all six WGI dimensions)."
+        f"supply risk is {fmt_sr(risk.sr_upper)} (the EU counts 1 or more towards criticality); governance scores: "
+        f"{risk.governance_basis} (the EU averages all six of the World Bank's governance indicators)."
     )
     return RiskSection(result=risk, grid=grid, notes=_risk_notes(risk), findings=[finding], note="")
 

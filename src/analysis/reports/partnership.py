@@ -213,7 +213,7 @@ def _findings(events: pd.DataFrame, when: pd.Timestamp, both_frameworks: list[st
         + (f" (all {len(both)} in the lists chart)" if len(both) > 6 else "") + ".",
     ]
     if len(india_reserves):
-        parts = [f"{row.mineral.lower()} ({fmt_tonnes(row.india_reserves_t)}, {fmt_share(row.india_reserves_share, 1)} of world reserves)"
+        parts = [f"{row.mineral.lower()} ({fmt_tonnes(row.india_reserves_t)}, {fmt_share(row.india_reserves_share)} of world reserves)"
                  for row in india_reserves.itertuples()]
         findings.append(f"Of the minerals on both lists, India holds reported reserves of {join_names(parts)} ({USGS_YEAR}).")
     findings.append(
@@ -262,7 +262,7 @@ def latest_china_shares(comp: pd.DataFrame, trade: pd.DataFrame) -> pd.DataFrame
 def complementarity_display(comp: pd.DataFrame, *, year: int = USGS_YEAR, trade_year: int = TRADE_YEAR) -> pd.DataFrame:
     """Display version of :func:`analysis.indicators.partners.complementarity` (units and years in headers)."""
     def with_share(value: float, share: float) -> str:
-        return "n/a" if value != value else f"{fmt_tonnes(value)} ({fmt_share(share, 1)})"
+        return "n/a" if value != value else f"{fmt_tonnes(value)} ({fmt_share(share)})"
 
     def china_cell(share: float, code: str, when: object) -> str:
         return "not in the trade data" if share != share else f"{fmt_share(share)} in {int(when)} (HS {code})"
