@@ -264,3 +264,18 @@ def test_reserves_to_production_picks_a_series_where_usgs_has_several():
         reserves_to_production(frame, "Testium", 2024)
     table = reserves_to_production(frame, "Testium", 2024, usgs_type="Mine production, Y content").set_index("iso3")
     assert table.loc["AAA", "rp_years"] == pytest.approx(800 / 40)
+
+
+@pytest.mark.parametrize("measure, label", [("mine_production", "mine production"), ("reserves", "reserves")])
+def test_every_coverage_note_names_its_measure(measure, label):
+    """Issue 13: a profile prints production's and reserves' notes in one caveat box; "Excluded from named
+    shares …: Myanmar (not available)" read as a production caveat though it was about reserves."""
+    cases = [
+        synthetic_usgs({"AAA": 60, "BBB": 20}, world=100, statuses={"DDD": "not_available"}, measure=measure),
+        synthetic_usgs({"AAA": 90, "BBB": 30}, world=">100", measure=measure),
+        synthetic_usgs({"AAA": 30, "BBB": 10}, world=None, other=10, measure=measure),
+        synthetic_usgs({"AAA": 60, "BBB": 45}, world=100, other=2, measure=measure),
+    ]
+    for frame in cases:
+        notes = [n for n in concentration(frame, "Testium", measure, 2024).notes if not n.startswith("HHI range")]
+        assert notes and all(label in note for note in notes), notes
