@@ -220,3 +220,18 @@ def test_iea_stage_finding_names_the_iea_product_and_year_at_both_stages(mineral
     assert mined in finding and f"refining ({product_name(by.loc['refining', 'product'])})" in finding
     if by.loc["mining", "china_share"] != by.loc["mining", "china_share"]:  # unlisted: bounded by Rest of world
         assert f"at most {fmt_share(by.loc['mining', 'residual_share'])} {mined}" in finding
+
+
+def test_a_coding_mismatch_shows_the_coverage_problem_not_its_numbers():
+    """Issue 13: cobalt's HS 282200 row printed "DR Congo (92%) · 96% · 8,551 · 942%" (reported exports 9.4 times
+    world imports); the row must show the problem, and the caveat must read as a sentence."""
+    from analysis.reports.mineral_trade import MAX_COVERAGE, export_section
+
+    section = export_section("Cobalt")
+    odd = section.exports["coverage_ratio"] > MAX_COVERAGE
+    assert odd.any()
+    for _, row in section.table[odd.to_numpy()].iterrows():
+        assert row["Coverage of world imports"].startswith("not comparable")
+        assert not any("%" in str(row[c]) for c in ("Largest", "Top 3", "Coverage of world imports"))
+    assert section.notes and all(";" not in note for note in section.notes)
+    assert "cobalt oxides and hydroxides (HS 282200)" in section.notes[0]
