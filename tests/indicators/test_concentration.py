@@ -279,3 +279,16 @@ def test_every_coverage_note_names_its_measure(measure, label):
     for frame in cases:
         notes = [n for n in concentration(frame, "Testium", measure, 2024).notes if not n.startswith("HHI range")]
         assert notes and all(label in note for note in notes), notes
+
+
+def test_tied_countries_share_a_rank_and_are_called_joint():
+    """Issue 13: Japan and South Korea both refined 3 t of gallium; Japan is not "the third-largest" alone."""
+    from analysis.text import fmt_ordinal, fmt_rank_share
+
+    result = concentration(synthetic_usgs({"AAA": 90, "BBB": 4, "JPN": 3, "KOR": 3, "EEE": 1}, world=101), "Testium", "mine_production", 2024)
+    assert result.rank_of("JPN") == (3, True) and result.rank_of("KOR") == (3, True)
+    assert result.rank_of("BBB") == (2, False) and result.rank_of("EEE") == (5, False)
+    assert fmt_ordinal(*result.rank_of("JPN")) == "joint third-largest"
+    assert fmt_rank_share(3, 0.004, True) == "joint third-largest (0.4%)"
+    with pytest.raises(ParameterError):
+        result.rank_of("ZZZ")

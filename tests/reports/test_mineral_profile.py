@@ -235,3 +235,13 @@ def test_a_coding_mismatch_shows_the_coverage_problem_not_its_numbers():
         assert not any("%" in str(row[c]) for c in ("Largest", "Top 3", "Coverage of world imports"))
     assert section.notes and all(";" not in note for note in section.notes)
     assert "cobalt oxides and hydroxides (HS 282200)" in section.notes[0]
+
+
+def test_gallium_tie_for_third_is_joint(usgs):
+    """Issue 13: South Korea ties Japan at 3 t of gallium: Japan is the joint third-largest producer."""
+    gallium = mineral_profile("Gallium", 2024, usgs)
+    production = gallium.production
+    assert production.value_of("JPN") == production.value_of("KOR")
+    text = " ".join(gallium.findings)
+    assert "the joint third-largest producer" in text and "the third-largest producer" not in text
+    assert "Japan (joint third with South Korea)" in text

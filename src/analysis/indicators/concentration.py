@@ -96,6 +96,16 @@ class Concentration:
         row = self.shares.loc[self.shares["iso3"] == iso3, "value_t"]
         return float(row.iloc[0]) if len(row) else float("nan")
 
+    def rank_of(self, iso3: str) -> tuple[int, bool]:
+        """(rank, joint) of a listed country: 1 + the number of countries with more output, and whether
+        another listed country has exactly as much (Japan and South Korea at 3 t of gallium are both
+        third, "joint third-largest"; the ``rank`` column orders them, it does not rank them)."""
+        value = self.value_of(iso3)
+        if value != value:
+            raise ParameterError(f"{iso3} is not listed for {self.mineral} {MEASURE_LABELS[self.measure]} {self.year}")
+        values = self.shares["value_t"]
+        return int((values > value).sum()) + 1, bool((values == value).sum() > 1)
+
     def is_listed(self, iso3: str) -> bool:
         """Whether USGS gives a number (possibly zero) for the country in this series."""
         return bool((self.shares["iso3"] == iso3).any())

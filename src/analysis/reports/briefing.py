@@ -66,8 +66,9 @@ def _position(c: Concentration, iso3: str) -> tuple[float, str]:
     row = c.shares[c.shares["iso3"] == iso3]
     if row.empty:
         return np.nan, "not listed"
-    share, rank = float(row["share"].iloc[0]), int(row["rank"].iloc[0])
-    return share, fmt_rank_share(rank, share)
+    share = float(row["share"].iloc[0])
+    rank, joint = c.rank_of(iso3)
+    return share, fmt_rank_share(rank, share, joint)
 
 
 def supply_table(usgs: pd.DataFrame, frameworks: pd.DataFrame, year: int, as_of: str) -> pd.DataFrame:
