@@ -290,6 +290,7 @@ class StageDisruption:
     by_country: pd.DataFrame
     exposure: pd.DataFrame
     notes: tuple[str, ...] = field(default_factory=tuple)
+    product: str = ""  # the source's product at this stage ("magnet rare earths (Nd, Pr, Dy, Tb), mined")
 
 
 def refining_disruption(
@@ -374,6 +375,7 @@ def refining_disruption(
         by_country=by_country.sort_values("output_t", ascending=False, na_position="last").reset_index(drop=True),
         exposure=exposed,
         notes=tuple(notes),
+        product=result.usgs_type,
     )
 
 
