@@ -225,7 +225,7 @@ def _refining_finding(stages: StageSection) -> str | None:
                      f"{fmt_share(widest['refining_share'])} of refining: {points})")
         else:
             text += (f"; the gap is widest for {name}, at least {points}: the IEA does not list China among {name} miners, so its "
-                     f"share of mining is at most the {fmt_share(widest['mining_at_most'])} the IEA gives the rest of the world, "
+                     f"share of mining is at most the {fmt_share(widest['mining_at_most'])} the IEA puts under “Rest of world”, "
                      f"against {fmt_share(widest['refining_share'])} of refining")
     return (text + f". China's refining shares (IEA, {stages.year}): "
             + join_names([f"{refined[r.mineral]} {fmt_share(r.refining_share)}" for r in gaps.sort_values("refining_share", ascending=False).itertuples()])
