@@ -184,18 +184,20 @@ def fmt_weight_kg(kg: float) -> str:
     return fmt_tonnes(kg / 1e3)
 
 
-def fmt_ordinal(n: int) -> str:
-    """1 → "largest", 2 → "second-largest", 11 → "11th-largest": a rank among producers in words."""
+def fmt_ordinal(n: int, joint: bool = False) -> str:
+    """1 → "largest", 2 → "second-largest", 11 → "11th-largest": a rank among producers in words;
+    ``joint`` (another country has as much) → "joint third-largest"."""
     n = int(n)
     words = {1: "", 2: "second-", 3: "third-", 4: "fourth-", 5: "fifth-", 6: "sixth-", 7: "seventh-", 8: "eighth-", 9: "ninth-", 10: "tenth-"}
+    prefix = "joint " if joint else ""
     if n in words:
-        return f"{words[n]}largest"
+        return f"{prefix}{words[n]}largest"
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}-largest"
+    return f"{prefix}{n}{suffix}-largest"
 
 
-def fmt_rank_share(rank: float, share: float) -> str:
+def fmt_rank_share(rank: float, share: float, joint: bool = False) -> str:
     """A country's position in a ranking, the one wording every report uses: rank 3, share 0.062
     → "third-largest (6%)" (ordinal words by :func:`fmt_ordinal`, the share by :func:`fmt_share`),
-    never "#3"."""
-    return f"{fmt_ordinal(int(rank))} ({fmt_share(share)})"
+    never "#3"; a tie → "joint third-largest (0.4%)"."""
+    return f"{fmt_ordinal(int(rank), joint)} ({fmt_share(share)})"

@@ -264,3 +264,31 @@ def test_reserves_to_production_picks_a_series_where_usgs_has_several():
         reserves_to_production(frame, "Testium", 2024)
     table = reserves_to_production(frame, "Testium", 2024, usgs_type="Mine production, Y content").set_index("iso3")
     assert table.loc["AAA", "rp_years"] == pytest.approx(800 / 40)
+
+
+@pytest.mark.parametrize("measure, label", [("mine_production", "mine production"), ("reserves", "reserves")])
+def test_every_coverage_note_names_its_measure(measure, label):
+    """Issue 13: a profile prints production's and reserves' notes in one caveat box; "Excluded from named
+    shares …: Myanmar (not available)" read as a production caveat though it was about reserves."""
+    cases = [
+        synthetic_usgs({"AAA": 60, "BBB": 20}, world=100, statuses={"DDD": "not_available"}, measure=measure),
+        synthetic_usgs({"AAA": 90, "BBB": 30}, world=">100", measure=measure),
+        synthetic_usgs({"AAA": 30, "BBB": 10}, world=None, other=10, measure=measure),
+        synthetic_usgs({"AAA": 60, "BBB": 45}, world=100, other=2, measure=measure),
+    ]
+    for frame in cases:
+        notes = [n for n in concentration(frame, "Testium", measure, 2024).notes if not n.startswith("HHI range")]
+        assert notes and all(label in note for note in notes), notes
+
+
+def test_tied_countries_share_a_rank_and_are_called_joint():
+    """Issue 13: Japan and South Korea both refined 3 t of gallium; Japan is not "the third-largest" alone."""
+    from analysis.text import fmt_ordinal, fmt_rank_share
+
+    result = concentration(synthetic_usgs({"AAA": 90, "BBB": 4, "JPN": 3, "KOR": 3, "EEE": 1}, world=101), "Testium", "mine_production", 2024)
+    assert result.rank_of("JPN") == (3, True) and result.rank_of("KOR") == (3, True)
+    assert result.rank_of("BBB") == (2, False) and result.rank_of("EEE") == (5, False)
+    assert fmt_ordinal(*result.rank_of("JPN")) == "joint third-largest"
+    assert fmt_rank_share(3, 0.004, True) == "joint third-largest (0.4%)"
+    with pytest.raises(ParameterError):
+        result.rank_of("ZZZ")

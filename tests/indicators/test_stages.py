@@ -17,10 +17,13 @@ from analysis.errors import ParameterError
 from analysis.indicators.stages import (
     IEA_MINERALS,
     PROJECTION_LABEL,
+    china_stage_gaps,
+    product_name,
     refining_disruption,
     stage_comparison,
     stage_concentration,
     stage_outlook,
+    widest_gap,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -181,3 +184,42 @@ def test_stage_sources_prefer_usgs_and_fall_back_to_iea_observed(synthetic):
     assert countries == {"CHN": 60.0, "FIN": 20.0, "JPN": 10.0}
     with pytest.raises(ParameterError, match=r"no refining figures for Cobalt in 2030; valid for Cobalt: mining 2023; refining 2023"):
         stage_frame(synthetic, "Cobalt", "refining", 2030)
+
+
+def _comparison(rows):
+    """SYNTHETIC stage_comparison rows: (mineral, stage, china_share or NaN, residual_share)."""
+    return pd.DataFrame([{"mineral": m, "stage": s, "china_share": c, "residual_share": r} for m, s, c, r in rows])
+
+
+def test_unlisted_china_at_mining_bounds_the_gap_by_the_residual():
+    """Issue 13: China not listed at mining (IEA cobalt: inside a 20% Rest of world) while refining 77% —
+    the gap is at least 57 points and wider than a listed 18% → 65% (47 points), so cobalt is the widest."""
+    nan = float("nan")
+    gaps = china_stage_gaps(_comparison([
+        ("Lithium", "mining", 0.18, 0.06), ("Lithium", "refining", 0.65, 0.01),
+        ("Cobalt", "mining", nan, 0.20), ("Cobalt", "refining", 0.77, 0.09),
+        ("Nickel", "mining", nan, 0.16), ("Nickel", "refining", 0.28, 0.20),
+    ])).set_index("mineral")
+    assert gaps.loc["Cobalt", "mining_at_most"] == pytest.approx(0.20)
+    assert gaps.loc["Cobalt", "gap"] == pytest.approx(0.57) and not gaps.loc["Cobalt", "exact"]
+    assert gaps.loc["Cobalt", "gap_at_most"] == pytest.approx(0.77)
+    assert gaps.loc["Lithium", "gap"] == pytest.approx(0.47) and gaps.loc["Lithium", "exact"]
+    widest, certain = widest_gap(gaps.reset_index())
+    assert widest["mineral"] == "Cobalt" and certain
+
+
+def test_widest_gap_falls_back_to_listed_minerals_when_a_bound_leaves_it_open():
+    nan = float("nan")
+    gaps = china_stage_gaps(_comparison([
+        ("Lithium", "mining", 0.18, 0.06), ("Lithium", "refining", 0.65, 0.01),
+        ("Cobalt", "mining", nan, 0.40), ("Cobalt", "refining", 0.77, 0.09),  # gap between 37 and 77 points
+    ]))
+    widest, certain = widest_gap(gaps)
+    assert widest["mineral"] == "Lithium" and not certain
+
+
+def test_product_name_reads_as_a_reader_names_the_product():
+    assert product_name("magnet rare earths (Nd, Pr, Dy, Tb), refined") == "magnet rare earths"
+    assert product_name("cobalt, mined (Co content)") == "cobalt"
+    assert product_name("battery-grade graphite") == "battery-grade graphite"
+    assert product_name("lithium chemicals (Li content)") == "lithium chemicals"

@@ -8,7 +8,7 @@ from analysis.data import load_quad_imports
 from analysis.data.minerals import PRIORITY_MINERALS
 from analysis.indicators.concentration import concentration
 from analysis.reports.briefing import briefing
-from analysis.text import fmt_ordinal, fmt_share
+from analysis.text import fmt_ordinal, fmt_share, number_word
 from tests.support.notebooks import assert_publishable, charts, execute, html_text
 
 
@@ -183,3 +183,38 @@ def test_notebook_runs(tmp_path):
 def test_notebook_runs_for_2023(tmp_path):
     nb = execute("briefing", tmp_path, year=2023)
     assert "2023" in html_text(nb)
+
+
+def test_refining_gap_counts_a_mineral_china_is_unlisted_at_by_its_bound(b):
+    """Issue 13: cobalt (China inside the IEA's 20% Rest of world at mining, 77% of refining) is at least
+    57 points, wider than lithium's 47; the finding must not call lithium the widest."""
+    from analysis.indicators.stages import china_stage_gaps
+
+    finding = next(f for f in b.findings if "bottleneck is refining" in f)
+    gaps = china_stage_gaps(b.stages.comparison).set_index("mineral")
+    cobalt = gaps.loc["Cobalt"]
+    assert not cobalt["exact"] and cobalt["gap"] > gaps.loc["Lithium", "gap"]
+    assert f"widest for cobalt, at least {100 * cobalt['gap']:.0f} percentage points" in finding
+    assert f"at most the {fmt_share(cobalt['mining_at_most'])}" in finding
+    assert "widest for lithium" not in finding
+
+
+def test_iea_shares_in_findings_name_the_product_and_year(b):
+    """Issue 13: "rare earths 92%" (IEA magnet rare earths) must not read as the USGS rare-earth series."""
+    finding = next(f for f in b.findings if "bottleneck is refining" in f)
+    assert f"China's refining shares (IEA, {b.stages.year}): magnet rare earths " in finding
+    assert "battery-grade graphite" in finding
+    outlook = next(f for f in b.findings if "IEA does not expect" in f)
+    assert "magnet rare earths" in outlook
+
+
+def test_top3_direction_counts_moves_the_table_does_not_show_as_unchanged(b):
+    """Issue 13: manganese 73.6% → 74.0% prints as 74% → 74% in the table, so it did not "rise"."""
+    finding = next(f for f in b.findings if "top three producers' share" in f)
+    table = b.trends.table.set_index("Mineral")["Top 3"]
+    rose = [m for m, arrow in table.items() if int(arrow.split(" → ")[1].rstrip("%")) > int(arrow.split(" → ")[0].rstrip("%"))]
+    assert f"rose for {number_word(len(rose))} of the" in finding
+    for mineral, arrow in table.items():
+        first, last = arrow.split(" → ")
+        if first == last:
+            assert f"{last} for {mineral.lower()}" in finding

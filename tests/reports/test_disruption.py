@@ -209,3 +209,14 @@ def test_notebook_runs(tmp_path, parameters, n_charts):
     assert report.key_findings(expected.findings).data in text
     assert report.paragraph(expected.assumptions["cut"]).data in text
     assert "Sources" in text and "Data version sha256:" in text
+
+
+def test_outlook_finding_on_another_series_names_its_product_and_year(cobalt):
+    """Issue 13: the rare-earth mining scenario put "would replace 70%" (IEA magnet rare earths, 2023) beside the
+    31% shortfall of USGS's 2024 rare earths without saying the 70% is of another product and year."""
+    scenario = disruption_scenario("Rare earths", "China", 0.5, 0.2, 2024, "mining")
+    finding = next(f for f in scenario.findings if "would replace" in f)
+    assert f"of its {scenario.capacity.year} mining of magnet rare earths" in finding
+    assert "not the 2024 mine production of rare earths cut above" in finding
+    same = next(f for f in cobalt.findings if "would replace" in f)  # IEA series, same year: no extra label
+    assert same.endswith(f"cut of its {cobalt.capacity.year} refining.")

@@ -221,3 +221,45 @@ def test_the_notebook_words_come_from_the_composition(rare_earths, usgs):
     assert rare_earths.japan_rare_earths.caption and rare_earths.caveats_note == ""
     manganese = mineral_profile("Manganese", 2024, usgs)
     assert manganese.stages.outlook_heading == "" and manganese.japan_rare_earths.mirror is None
+
+
+@pytest.mark.parametrize("mineral", ["Rare earths", "Graphite", "Cobalt", "Nickel", "Lithium", "Copper"])
+def test_iea_stage_finding_names_the_iea_product_and_year_at_both_stages(mineral):
+    """Issue 13: "92%, against 61% of mining (IEA)" read as contradicting USGS's 68% rare-earth mine share:
+    the IEA's 61% is of magnet rare earths in 2023, and the finding must say so (every profile with IEA stages)."""
+    from analysis.data import load_frameworks
+    from analysis.indicators.stages import product_name
+    from analysis.reports.mineral_sections import stages_detail
+
+    detail = stages_detail(mineral, 2024, load_frameworks())
+    by = detail.iea.comparison.set_index("stage")
+    finding = detail.findings[0]
+    mined = f"of mining ({product_name(by.loc['mining', 'product'])}, IEA {detail.iea.year}"
+    assert mined in finding and f"refining ({product_name(by.loc['refining', 'product'])})" in finding
+    if by.loc["mining", "china_share"] != by.loc["mining", "china_share"]:  # unlisted: bounded by Rest of world
+        assert f"at most {fmt_share(by.loc['mining', 'residual_share'])} {mined}" in finding
+
+
+def test_a_coding_mismatch_shows_the_coverage_problem_not_its_numbers():
+    """Issue 13: cobalt's HS 282200 row printed "DR Congo (92%) · 96% · 8,551 · 942%" (reported exports 9.4 times
+    world imports); the row must show the problem, and the caveat must read as a sentence."""
+    from analysis.reports.mineral_trade import MAX_COVERAGE, export_section
+
+    section = export_section("Cobalt")
+    odd = section.exports["coverage_ratio"] > MAX_COVERAGE
+    assert odd.any()
+    for _, row in section.table[odd.to_numpy()].iterrows():
+        assert row["Coverage of world imports"].startswith("not comparable")
+        assert not any("%" in str(row[c]) for c in ("Largest", "Top 3", "Coverage of world imports"))
+    assert section.notes and all(";" not in note for note in section.notes)
+    assert "cobalt oxides and hydroxides (HS 282200)" in section.notes[0]
+
+
+def test_gallium_tie_for_third_is_joint(usgs):
+    """Issue 13: South Korea ties Japan at 3 t of gallium: Japan is the joint third-largest producer."""
+    gallium = mineral_profile("Gallium", 2024, usgs)
+    production = gallium.production.concentration
+    assert production.value_of("JPN") == production.value_of("KOR")
+    text = " ".join(gallium.findings)
+    assert "the joint third-largest producer" in text and "the third-largest producer" not in text
+    assert "Japan (joint third with South Korea)" in text

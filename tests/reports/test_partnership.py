@@ -118,3 +118,15 @@ def test_table_rows_carry_the_anchor_other_reports_link_to():
     assert '<tr id="mineral-rare-earths"><td>Rare earths</td>' in out
     assert f'<tr id="{anchor("mineral", "Platinum-group metals")}">' in out
     assert "<tr id" not in report.table(frame).data
+
+
+def test_lists_source_line_dates_each_list_as_the_chart_subtitle_does(p):
+    """Issue 13: the subtitle said "Japan: list undated in its source" while the source line said "(2009 strategy)"."""
+    import pandas as pd
+
+    years = p.lists_overlap.groupby("country")["list_year"].first()
+    for country, year in years.items():
+        part = next(x for x in p.lists_source.split("; ") if x.startswith(f"{country}:"))
+        assert part.endswith("(undated in its source)") if pd.isna(year) else part.endswith(f"({year})")
+    japan_undated = pd.isna(years["Japan"])
+    assert ("does not date" in p.caveats[-1]) == japan_undated and "2009" not in p.lists_source + p.caveats[-1]

@@ -287,8 +287,9 @@ def _prose_figures(text: str, mineral: str | None, year: int | None, default_mea
             measure = "refining" if m.group(1) == "refiners" else default_measure
             add(mineral, sy, measure, "Top 3", m.group(2))
         # China's refining shares: rare earths 92%, graphite 91%, … and nickel 28%
-        if m := re.search(rf"({_ENTITY})'s ({_MEASURE}) shares: (.+)$", sentence):
-            for item in re.finditer(rf"({_MINERAL.lower()}) ({_PCT})", m.group(3)):
+        # (IEA products named: "China's refining shares (IEA, 2023): magnet rare earths 92%, lithium chemicals 65%")
+        if m := re.search(rf"({_ENTITY})'s ({_MEASURE}) shares(?: \([^)]*\))?: (.+)$", sentence):
+            for item in re.finditer(rf"({_MINERAL.lower()})(?: [a-z-]+)? ({_PCT})", m.group(3)):
                 add(item.group(1).capitalize(), sy, m.group(2), m.group(1), item.group(2))
         # the gap is widest for lithium (18% of mining, 65% of refining) — China's shares
         if (m := re.search(rf"({_ENTITY})'s share of world (?:mining|refining)", sentence)) and (g := re.search(

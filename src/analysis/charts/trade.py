@@ -185,6 +185,11 @@ def monthly_exports_chart(flows: pd.DataFrame, marks: pd.DataFrame, *, country: 
     )
 
 
+#: the products' point shapes in :func:`china_import_share_chart`, and its legend: markers as drawn (filled, China's colour)
+PRODUCT_SHAPES = ["circle", "square", "triangle-up"]
+_PRODUCT_LEGEND = alt.Legend(labelLimit=360, columns=2, symbolFillColor=COLOURS["china"], symbolStrokeColor=COLOURS["china"])
+
+
 def china_import_share_chart(imports: pd.DataFrame, *, source: str) -> alt.VConcatChart:
     """China's share of each country's imports per product and year (lines, one panel per country).
 
@@ -200,10 +205,10 @@ def china_import_share_chart(imports: pd.DataFrame, *, source: str) -> alt.VConc
                 scale=alt.Scale(domain=[0, 1])),
         # every line is a share from China, so all are China's colour; the product is the line's dash and point
         color=alt.value(COLOURS["china"]),
-        strokeDash=alt.StrokeDash("product:N", title=None, scale=alt.Scale(range=[[1, 0], [6, 3], [2, 2]]),
-                                  legend=alt.Legend(labelLimit=360, columns=2, symbolStrokeColor=COLOURS["china"])),
-        # one legend (the dash): a second one for the point shape widened the chart past the page
-        shape=alt.Shape("product:N", title=None, scale=alt.Scale(range=["circle", "square", "triangle-up"]), legend=None),
+        # one legend, of the point shapes: its markers are the ones drawn on the lines (filled, China's colour); the dash
+        # repeats the product on the line between points. Two legends (dash and shape) widened the chart past the page.
+        strokeDash=alt.StrokeDash("product:N", title=None, scale=alt.Scale(range=[[1, 0], [6, 3], [2, 2]]), legend=None),
+        shape=alt.Shape("product:N", title=None, scale=alt.Scale(range=PRODUCT_SHAPES), legend=_PRODUCT_LEGEND),
         tooltip=[
             alt.Tooltip("country:N", title="Importer"),
             alt.Tooltip("product:N", title="Product"),

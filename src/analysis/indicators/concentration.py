@@ -96,6 +96,16 @@ class Concentration:
         row = self.shares.loc[self.shares["iso3"] == iso3, "value_t"]
         return float(row.iloc[0]) if len(row) else float("nan")
 
+    def rank_of(self, iso3: str) -> tuple[int, bool]:
+        """(rank, joint) of a listed country: 1 + the number of countries with more output, and whether
+        another listed country has exactly as much (Japan and South Korea at 3 t of gallium are both
+        third, "joint third-largest"; the ``rank`` column orders them, it does not rank them)."""
+        value = self.value_of(iso3)
+        if value != value:
+            raise ParameterError(f"{iso3} is not listed for {self.mineral} {MEASURE_LABELS[self.measure]} {self.year}")
+        values = self.shares["value_t"]
+        return int((values > value).sum()) + 1, bool((values == value).sum() > 1)
+
     def is_listed(self, iso3: str) -> bool:
         """Whether USGS gives a number (possibly zero) for the country in this series."""
         return bool((self.shares["iso3"] == iso3).any())
@@ -237,7 +247,8 @@ def concentration(
     other = rows[rows["entity_kind"] == "other"]
     named_total = float(numeric["value_t"].sum())
     rows_total = named_total + float(other.loc[other["value_status"] == "reported", "value_t"].sum())
-    world_total, basis, world_note = _world_total(world, rows_total)
+    label = MEASURE_LABELS[measure]  # every note names its measure: a profile prints production's and reserves' notes together
+    world_total, basis, world_note = _world_total(world, rows_total, label)
     notes.extend([world_note] if world_note else [])
     if not np.isfinite(world_total) or world_total <= 0:
         raise ParameterError(f"{mineral} {MEASURE_LABELS[measure]} {year}: no reported values to compute shares from")
@@ -257,12 +268,12 @@ def concentration(
         )
 
     shares = _named_shares(numeric, world_total)
-    residual, residual_note = _residual(shares, other, world_total)
+    residual, residual_note = _residual(shares, other, world_total, label)
     notes.extend([residual_note] if residual_note else [])
     lower, upper = hhi_bounds(shares["share"], residual)
     if len(excluded):
         listed = ", ".join(f"{c} ({s.replace('_', ' ')})" for c, s in zip(excluded["country"], excluded["value_status"]))
-        notes.append(f"Excluded from named shares, not counted as zero: {listed}.")
+        notes.append(f"Excluded from the named shares of {label}, not counted as zero: {listed}.")
     if len(units) > 1:
         notes.append(f"Rows use several units ({', '.join(units)}); all converted to tonnes.")
     notes.append(
@@ -289,7 +300,7 @@ def concentration(
     )
 
 
-def _world_total(world: pd.DataFrame, rows_total: float) -> tuple[float, str, str | None]:
+def _world_total(world: pd.DataFrame, rows_total: float, label: str) -> tuple[float, str, str | None]:
     """World total of a series, its basis and the note saying how it was taken (None: USGS's own total)."""
     world_status = world["value_status"].iloc[0] if len(world) else "no_data"
     if len(world) and world_status == "reported":
@@ -298,10 +309,10 @@ def _world_total(world: pd.DataFrame, rows_total: float) -> tuple[float, str, st
         bound = float(world["value_t"].iloc[0])
         world_total = max(bound, rows_total)
         return world_total, "lower_bound", (
-            f"USGS gives the world total only as a lower bound (>{bound:,.0f} t); shares use "
+            f"USGS gives the world total of {label} only as a lower bound (>{bound:,.0f} t); shares of {label} use "
             f"{'the sum of reported rows' if rows_total > bound else 'that bound'} ({world_total:,.0f} t) and are upper estimates."
         )
-    return rows_total, "sum_of_rows", "USGS gives no world total for this series; shares use the sum of reported rows."
+    return rows_total, "sum_of_rows", f"USGS gives no world total of {label}; shares of {label} use the sum of reported rows."
 
 
 def _named_shares(numeric: pd.DataFrame, world_total: float) -> pd.DataFrame:
@@ -317,7 +328,7 @@ def _named_shares(numeric: pd.DataFrame, world_total: float) -> pd.DataFrame:
     return shares
 
 
-def _residual(shares: pd.DataFrame, other: pd.DataFrame, world_total: float) -> tuple[float, str | None]:
+def _residual(shares: pd.DataFrame, other: pd.DataFrame, world_total: float, label: str) -> tuple[float, str | None]:
     """Share not attributed to named countries, and a note when named shares overshoot the rounded total.
 
     The residual is at least USGS's "Other countries" row, and at least what named countries
@@ -327,7 +338,7 @@ def _residual(shares: pd.DataFrame, other: pd.DataFrame, world_total: float) -> 
     residual = max(other_share, 1.0 - named_sum, 0.0)
     if named_sum > 1.0 + 1e-9:
         return residual, (
-            f"Named countries sum to {named_sum:.1%} of the rounded world total (USGS rounding); "
+            f"Named countries' {label} sum to {named_sum:.1%} of the rounded world total (USGS rounding); "
             f"the residual is taken as the 'Other countries' row ({other_share:.1%})."
         )
     return residual, None

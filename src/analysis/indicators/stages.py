@@ -143,6 +143,60 @@ def stage_comparison(
     return table
 
 
+def product_name(product: str) -> str:
+    """Short name of a source's product at a stage, as a reader names it: "magnet rare earths (Nd, Pr,
+    Dy, Tb), refined" → "magnet rare earths", "cobalt, mined (Co content)" → "cobalt",
+    "battery-grade graphite" unchanged."""
+    return str(product).split(" (")[0].removesuffix(", refined").removesuffix(", mined")
+
+
+def china_stage_gaps(comparison: pd.DataFrame) -> pd.DataFrame:
+    """China's share of refining against its share of mining, one row per mineral of a
+    :func:`stage_comparison` where the source lists China at refining.
+
+    A source that does not list China at mining (the IEA for cobalt and nickel) puts its output
+    inside the residual ("Rest of world"), so China's mining share is *at most* that residual
+    share and the gap is *at least* refining − residual. Columns: ``mineral``, ``refining_share``,
+    ``mining_share`` (NaN when not listed), ``mining_at_most`` (the listed share, else the residual
+    share), ``gap`` (refining − ``mining_at_most``: exact when listed, a lower bound otherwise),
+    ``gap_at_most`` (the largest the gap can be: ``gap`` when listed, the refining share otherwise),
+    ``exact`` (China listed at both stages).
+    """
+    by = comparison.set_index(["mineral", "stage"])
+    rows = []
+    for mineral in dict.fromkeys(comparison["mineral"]):
+        if (mineral, "mining") not in by.index or (mineral, "refining") not in by.index:
+            continue
+        mining, refining = by.loc[(mineral, "mining")], float(by.loc[(mineral, "refining"), "china_share"])
+        if refining != refining:
+            continue
+        mined = float(mining["china_share"])
+        exact = mined == mined
+        at_most = mined if exact else float(mining["residual_share"])
+        rows.append({"mineral": mineral, "refining_share": refining, "mining_share": mined, "mining_at_most": at_most,
+                     "gap": refining - at_most, "gap_at_most": refining - at_most if exact else refining, "exact": exact})
+    return pd.DataFrame(rows, columns=["mineral", "refining_share", "mining_share", "mining_at_most", "gap", "gap_at_most", "exact"])
+
+
+def widest_gap(gaps: pd.DataFrame) -> tuple[pd.Series | None, bool]:
+    """(row of :func:`china_stage_gaps`, certain) for the mineral with the widest refining − mining gap.
+
+    Certain when its smallest possible gap is at least every other mineral's largest possible
+    gap (bounds from unlisted mining shares included). Otherwise the widest among the minerals
+    where China is listed at both stages, with ``certain`` False (an unlisted one might be wider);
+    (None, False) when there is none.
+    """
+    positive = gaps[gaps["gap"] > 0]
+    if positive.empty:
+        return None, False
+    best = positive.loc[positive["gap"].idxmax()]
+    others = positive.drop(index=best.name)
+    if others.empty or best["gap"] >= others["gap_at_most"].max():
+        return best, True
+    exact = positive[positive["exact"]]
+    return (exact.loc[exact["gap"].idxmax()] if len(exact) else None), False
+
+
 def stage_outlook(
     supply: pd.DataFrame,
     frameworks: pd.DataFrame,
@@ -235,6 +289,7 @@ class StageDisruption:
     by_country: pd.DataFrame
     exposure: pd.DataFrame
     notes: tuple[str, ...] = field(default_factory=tuple)
+    product: str = ""  # the source's product at this stage ("magnet rare earths (Nd, Pr, Dy, Tb), mined")
 
 
 def refining_disruption(
@@ -319,6 +374,7 @@ def refining_disruption(
         by_country=by_country.sort_values("output_t", ascending=False, na_position="last").reset_index(drop=True),
         exposure=exposed,
         notes=tuple(notes),
+        product=result.usgs_type,
     )
 
 

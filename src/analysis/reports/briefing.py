@@ -14,7 +14,7 @@ import pandas as pd
 
 from analysis.data import load_events, load_frameworks, load_quad_imports, load_usgs
 from analysis.data.supply import load_supply
-from analysis.indicators.stages import PROJECTION_LABEL
+from analysis.indicators.stages import PROJECTION_LABEL, china_stage_gaps, product_name, widest_gap
 from analysis.reports.sections import (  # noqa: F401  (re-exported: the briefing notebook imports them from here)
     IEA_COPY_NOTE,
     StageSection,
@@ -100,8 +100,9 @@ def _position(c: Concentration, iso3: str) -> tuple[float, str]:
     row = c.shares[c.shares["iso3"] == iso3]
     if row.empty:
         return np.nan, "not listed"
-    share, rank = float(row["share"].iloc[0]), int(row["rank"].iloc[0])
-    return share, fmt_rank_share(rank, share)
+    share = float(row["share"].iloc[0])
+    rank, joint = c.rank_of(iso3)
+    return share, fmt_rank_share(rank, share, joint)
 
 
 def supply_table(usgs: pd.DataFrame, frameworks: pd.DataFrame, year: int, as_of: str) -> pd.DataFrame:
@@ -255,38 +256,53 @@ def _concentration_finding(table: pd.DataFrame, year: int) -> str | None:
 
 
 def _refining_finding(stages: StageSection) -> str | None:
-    """The minerals whose refining China holds more of than their mining (None when there are none)."""
-    comparison = stages.comparison.set_index(["mineral", "stage"])
-    gaps = []
-    for mineral in dict.fromkeys(stages.comparison["mineral"]):
-        mining, refined = comparison.loc[(mineral, "mining")], comparison.loc[(mineral, "refining"), "china_share"]
-        # China not listed at mining: its share is below the IEA's Rest of world, an upper bound
-        mined_at_most = mining["china_share"] if mining["china_share"] == mining["china_share"] else mining["residual_share"]
-        if refined == refined and refined > mined_at_most:
-            gaps.append((mineral, mining["china_share"], refined))
+    """The minerals whose refining China holds more of than their mining (None when there are none).
+
+    Where the IEA does not list China at mining its share is at most the IEA's Rest of world, so
+    the gap is a lower bound (:func:`~analysis.indicators.stages.china_stage_gaps`); the widest gap
+    is named only when the bounds make it certain, else among the minerals listed at both stages."""
+    gaps = china_stage_gaps(stages.comparison)
+    gaps = gaps[gaps["gap"] > 0]
     n_iea = stages.comparison["mineral"].nunique()
-    if not gaps:
+    if gaps.empty:
         return None
-    widest = max((g for g in gaps if g[1] == g[1]), key=lambda g: g[2] - g[1], default=gaps[0])
+    widest, certain = widest_gap(gaps)
     which = f"all {number_word(n_iea)} minerals" if len(gaps) == n_iea else f"{number_word(len(gaps))} of the {number_word(n_iea)} minerals"
-    return (
-        f"**The bottleneck is refining more than mining.** In {stages.year} China's share of world refining was larger than its "
-        f"share of mining for {which} the IEA covers; the gap is widest for {widest[0].lower()} ({fmt_share(widest[1])} of mining, "
-        f"{fmt_share(widest[2])} of refining). China's refining shares: "
-        + join_names([f"{m.lower()} {fmt_share(r)}" for m, _, r in sorted(gaps, key=lambda g: -g[2])]) + "."
-    )
+    refined = stages.comparison[stages.comparison["stage"] == "refining"].set_index("mineral")["product"].map(product_name)
+    text = (f"**The bottleneck is refining more than mining.** In {stages.year} China's share of world refining was larger than its "
+            f"share of mining for {which} the IEA covers")
+    if widest is not None:
+        name, points = widest["mineral"].lower(), f"{100 * widest['gap']:.0f} percentage points"
+        where = "" if certain else ", among the minerals the IEA lists China for at both stages,"
+        if widest["exact"]:
+            text += (f"; the gap is widest{where} for {name} ({fmt_share(widest['mining_share'])} of mining, "
+                     f"{fmt_share(widest['refining_share'])} of refining: {points})")
+        else:
+            text += (f"; the gap is widest for {name}, at least {points}: the IEA does not list China among {name} miners, so its "
+                     f"share of mining is at most the {fmt_share(widest['mining_at_most'])} the IEA puts under “Rest of world”, "
+                     f"against {fmt_share(widest['refining_share'])} of refining")
+    return (text + f". China's refining shares (IEA, {stages.year}): "
+            + join_names([f"{refined[r.mineral]} {fmt_share(r.refining_share)}" for r in gaps.sort_values("refining_share", ascending=False).itertuples()])
+            + ".")
 
 
 def _direction_finding(trends: TrendSection) -> str:
-    """For how many priority minerals the top three's share rose between the first and the last year."""
+    """For how many priority minerals the top three's share rose between the first and the last year.
+
+    Compared at the precision the trend table prints (whole per cent), so a move the table shows
+    as "74% → 74%" counts as unchanged, not as a rise."""
     t = trends.trends
     ends = t[t["year"].isin([trends.first, trends.last])].pivot_table(index="mineral", columns="year", values="top3_share")
-    rose = ends[ends[trends.last] > ends[trends.first]]
-    fell = ends[ends[trends.last] < ends[trends.first]]
+    shown = (100 * ends).round()
+    rose = ends[shown[trends.last] > shown[trends.first]]
+    fell = ends[shown[trends.last] < shown[trends.first]]
+    same = ends[shown[trends.last] == shown[trends.first]]
+    others = ([f"was unchanged at {join_names([f'{fmt_share(v)} for {m.lower()}' for m, v in same[trends.last].items()])}"]
+              if len(same) else []) + ([f"fell for {join_names([m.lower() for m in fell.index])}"] if len(fell) else [])
     return (
         f"**Supply is getting more concentrated, not less.** Between {trends.first} and {trends.last} the top three producers' "
         f"share rose for {number_word(len(rose))} of the {number_word(len(ends))} priority minerals"
-        + (f" and fell for {join_names([m.lower() for m in fell.index])}" if len(fell) else "") + "."
+        + (f", {others[0]} and {others[1]}" if len(others) == 2 else f" and {others[0]}" if others else "") + "."
     )
 
 
@@ -317,12 +333,13 @@ def _outlook_finding(stages: StageSection) -> str | None:
     final = int(outlook["year"].max())
     china = outlook[(outlook["group"] == "China") & (outlook["stage"] == "refining")].pivot_table(index="mineral", columns="year", values="share")
     still = china[china[final] > 0.5]
+    refined = stages.comparison[stages.comparison["stage"] == "refining"].set_index("mineral")["product"].map(product_name)
     if not len(still):
         return None
     return (
         f"**The IEA does not expect this to change quickly.** In the {PROJECTION_LABEL} China would still refine more than half "
         f"of world output of {count_noun(len(still), 'mineral')} in {final}: "
-        + join_names([f"{m.lower()} {fmt_share(v)}" for m, v in still[final].sort_values(ascending=False).items()]) + "."
+        + join_names([f"{refined[m]} {fmt_share(v)}" for m, v in still[final].sort_values(ascending=False).items()]) + "."
     )
 
 

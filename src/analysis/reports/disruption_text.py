@@ -10,7 +10,7 @@ import pandas as pd
 
 from analysis.indicators.partners import INDIA_JAPAN
 from analysis.indicators.scenarios import Disruption
-from analysis.indicators.stages import PROJECTION_LABEL, StageDisruption
+from analysis.indicators.stages import PROJECTION_LABEL, StageDisruption, product_name
 from analysis.reports.disruption_cut import BLOCS, CAPACITY_YEAR, CutSeries, joined_names, who
 from analysis.text import fmt_share, fmt_tonnes, join_names, lower_first
 
@@ -87,10 +87,14 @@ def scenario_findings(mineral: str, supplier: str, s: CutSeries, result: Disrupt
             + f", leaving {fmt_share(widest.residual_shortfall_share)} of world supply missing."
         )
     if capacity is not None:
-        series = "" if s.from_iea and s.year == 2023 else f" on the IEA's own {mineral.lower()} series"
+        # On another series than the one cut (other product, other base year), product and year are named so the
+        # share does not read as part of the shortfall above.
+        same = s.from_iea and s.year == capacity.year
+        product = "" if same else f" of {product_name(capacity.product)}"
+        series = "" if same else f" (the IEA's own series, not the {what_is_cut(s, mineral)} cut above)"
         findings.append(
-            f"New {s.stage} outside {supplier} in the {PROJECTION_LABEL} for {CAPACITY_YEAR} ({fmt_tonnes(capacity.new_capacity_t)}) "
-            f"would replace **{fmt_share(capacity.new_capacity_cover)}** of a {fmt_share(cut)} cut of its 2023 {s.stage}{series}."
+            f"New {s.stage} outside {supplier} in the {PROJECTION_LABEL} for {CAPACITY_YEAR} ({fmt_tonnes(capacity.new_capacity_t)}{product}) "
+            f"would replace **{fmt_share(capacity.new_capacity_cover)}** of a {fmt_share(cut)} cut of its {capacity.year} {s.stage}{product}{series}."
         )
     if exposure is not None:
         findings.append(

@@ -14,7 +14,7 @@ import pandas as pd
 from analysis.data import load_supply
 from analysis.errors import ParameterError
 from analysis.indicators.concentration import Concentration
-from analysis.indicators.stages import IEA_MINERALS, PROJECTION_LABEL, stage_comparison
+from analysis.indicators.stages import IEA_MINERALS, PROJECTION_LABEL, product_name, stage_comparison
 from analysis.indicators.trends import concentration_trend, production_by_country
 from analysis.reports.common import hhi_labels, leader_labels
 from analysis.reports.country_sections import MirrorSection, mirror_section
@@ -135,9 +135,12 @@ def _stage_sentences(stages: StageSection, mineral: str) -> list[str]:
     out = []
     china_mined = mining["china_share"]
     china_refined = refining["china_share"]
-    mined_text = (f"{fmt_share(china_mined)} of mining" if china_mined == china_mined
-                  else "a share of mining too small for the IEA to list China by name")
-    product = str(refining["product"]).removesuffix(", refined").split(" (")[0]
+    # The IEA's products and year named, so its shares do not read as the USGS mine series of the same mineral.
+    mined_product = product_name(mining["product"])
+    mined_text = (f"{fmt_share(china_mined)} of mining ({mined_product}, IEA {stages.year})" if china_mined == china_mined
+                  else f"at most {fmt_share(mining['residual_share'])} of mining ({mined_product}, IEA {stages.year}: the IEA does not "
+                       "list China by name, so its share is inside the IEA's “Rest of world”)")
+    product = product_name(refining["product"])
     if china_refined == china_refined:
         gap = china_refined > (china_mined if china_mined == china_mined else mining["residual_share"])
         head = ("**The chokepoint is refining, and China holds it.**" if gap and china_refined >= 0.5 else
@@ -145,7 +148,7 @@ def _stage_sentences(stages: StageSection, mineral: str) -> list[str]:
                 "**China refines less of it than it mines.**")
         out.append(
             f"{head} In {stages.year} China's share of world refining ({product}) was {fmt_share(china_refined)}, against "
-            f"{mined_text} (IEA); the three largest refiners held {fmt_share(refining['top3_share'])}."
+            f"{mined_text}; the three largest refiners held {fmt_share(refining['top3_share'])}."
         )
     outlook = stages.outlook
     china = outlook[(outlook["group"] == "China") & (outlook["stage"] == "refining")].set_index("year")["share"]

@@ -151,8 +151,14 @@ def _structure_sentences(production: Concentration, reserves: Concentration | No
                          label: str) -> list[str]:
     """Findings on the structure of supply: top three, HHI, China (when not the leader), India, Japan, reserves."""
     top3 = production.shares.head(production.top_k)
+    # a country outside the top k with as much as the k-th is named with it ("Japan, joint third with South Korea")
+    last = top3.iloc[-1]
+    ties = production.shares.iloc[production.top_k:].loc[lambda t: t["value_t"] == last["value_t"], "country"].tolist()
+    names = top3["country"].tolist()
+    if ties:
+        names[-1] = f"{names[-1]} (joint {fmt_ordinal(production.rank_of(str(last['iso3']))[0]).removesuffix('-largest')} with {join_names(ties)})"
     findings = [
-        f"The {count_noun(production.top_k, 'largest producer')} — {join_names(top3['country'].tolist())} — supplied "
+        f"The {count_noun(production.top_k, 'largest producer')} — {join_names(names)} — supplied "
         f"**{fmt_share(production.top_k_share)}**; "
         + _reach_80(production),
         f"The Herfindahl–Hirschman index of {label} is **{fmt_hhi_range(production.hhi_lower, production.hhi_upper)}** "
@@ -333,8 +339,7 @@ def _reach_80(c: Concentration) -> str:
 
 def _china_sentence(c: Concentration, label: str) -> str:
     if c.is_listed("CHN"):
-        rank = int(c.shares.loc[c.shares["iso3"] == "CHN", "rank"].iloc[0])
-        return f"China's share of world {label} was {fmt_share(c.share_of('CHN'))}; it was the {fmt_ordinal(rank)} producer."
+        return f"China's share of world {label} was {fmt_share(c.share_of('CHN'))}; it was the {fmt_ordinal(*c.rank_of('CHN'))} producer."
     return (
         f"USGS does not list China separately for {label}; any Chinese output is within the "
         f"{fmt_share(c.residual_share)} not attributed to named countries."
@@ -372,8 +377,8 @@ def _country_sentence(production: Concentration, reserves: Concentration | None,
     elif not production.is_listed(iso3):
         text = f"USGS records no {label} for {name}"
     elif value > 0:
-        rank = int(production.shares.loc[production.shares["iso3"] == iso3, "rank"].iloc[0])
-        text = f"{name} produced {fmt_tonnes(value)} ({fmt_share(production.share_of(iso3))} of the world, the {fmt_ordinal(rank)} producer)"
+        text = (f"{name} produced {fmt_tonnes(value)} ({fmt_share(production.share_of(iso3))} of the world, "
+                f"the {fmt_ordinal(*production.rank_of(iso3))} producer)")
     else:
         text = f"USGS records no {label} for {name}"
     if reserves is not None:

@@ -14,11 +14,11 @@ import pandas as pd
 
 from analysis.data import load_all_reporters_2023, load_quad_imports, load_trade
 from analysis.data.countries import display_name
-from analysis.data.minerals import HS_PRODUCTS
+from analysis.data.minerals import HS_PRODUCTS, product_name
 from analysis.indicators.dependence import import_dependence
 from analysis.indicators.exports import export_concentration, export_concentration_table
 from analysis.reports.country_supply import NICKEL_ORE
-from analysis.text import fmt_hhi, fmt_share, fmt_usd, join_names
+from analysis.text import fmt_hhi, fmt_share, fmt_usd, join_names, lower_first
 from analysis.vocabulary import PARTNER_NAMES
 
 #: Reported exports above this multiple of world imports mean the two sides code the product differently.
@@ -88,17 +88,25 @@ def import_section(mineral: str) -> ImportSection:
 
 
 def _exports_display(exports: pd.DataFrame) -> pd.DataFrame:
+    """Display table; a product whose reported exports far exceed world imports (a coding mismatch)
+    shows the coverage problem in place of its shares, HHI and coverage ratio, never the numbers."""
     if exports.empty:
         return exports
+    odd = exports["coverage_ratio"] > MAX_COVERAGE
+
+    def unless_odd(values: list[str], problem: str = "not comparable") -> list[str]:
+        return [problem if o else v for v, o in zip(values, odd)]
+
     return pd.DataFrame({
         "HS code": exports["hs_code"],
         "Product": exports["description"],
         "Reported exports": exports["total"].map(fmt_usd),
         "Exporters": exports["n_exporters"],
-        "Largest": [f"{display_name(l)} ({fmt_share(s)})" for l, s in zip(exports["leader"], exports["leader_share"])],
-        "Top 3": exports["top_k_share"].map(fmt_share),
-        "HHI": exports["hhi"].map(fmt_hhi),
-        "Coverage of world imports": exports["coverage_ratio"].map(fmt_share),
+        "Largest": unless_odd([f"{display_name(l)} ({fmt_share(s)})" for l, s in zip(exports["leader"], exports["leader_share"])]),
+        "Top 3": unless_odd(list(exports["top_k_share"].map(fmt_share))),
+        "HHI": unless_odd(list(exports["hhi"].map(fmt_hhi))),
+        "Coverage of world imports": unless_odd(list(exports["coverage_ratio"].map(fmt_share)),
+                                                "not comparable: exporters report more than importers record"),
     })
 
 
@@ -130,8 +138,8 @@ def _mismatch_notes(exports: pd.DataFrame) -> list[str]:
         return []
     odd = exports[exports["coverage_ratio"] > MAX_COVERAGE]
     return [
-        f"For {r.description[:1].lower() + r.description[1:]} (HS {r.hs_code}), exporters report {fmt_share(r.coverage_ratio)} of what "
-        "importers report buying: the two sides classify the product differently, so its exporter shares are not charted."
+        f"For {lower_first(product_name(r.hs_code))} (HS {r.hs_code}), exporters report {r.coverage_ratio:.1f} times what importers "
+        "record buying: the two sides classify the product differently, so its exporter shares are neither charted nor tabulated."
         for r in odd.itertuples()
     ]
 

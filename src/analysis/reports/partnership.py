@@ -143,8 +143,18 @@ def _source_of(frame_name: str) -> str:
     return {
         "events": "Events compiled from public reports, one source per event; the official government page added where one was found",
         "frameworks": "Framework memberships compiled from public reports, one source per membership (listed in the sources section)",
-        "lists": "India Ministry of Mines (2023), Critical Minerals for India; Japan's 31 prioritised rare metals (2009 strategy)",
     }[frame_name]
+
+
+def _lists_source(lists: pd.DataFrame) -> str:
+    """Source line of the lists chart from the lists themselves: each list's name and the year its
+    source gives ("undated in its source" where it gives none, as the chart's subtitle says)."""
+    parts = []
+    for country, rows in lists.groupby("country", sort=False):
+        name = str(rows["list"].iloc[0]).split(" (")[0]
+        dates = rows["list_date"].dropna()
+        parts.append(f"{name} ({dates.min().year if len(dates) else 'undated in its source'})")
+    return "; ".join(parts)
 
 
 def partnership(as_of: str = "2025-12-31") -> Partnership:
@@ -181,10 +191,10 @@ def partnership(as_of: str = "2025-12-31") -> Partnership:
         by_mineral=mineral_events_table(events, available(usgs)),
         lithium=lithium,
         findings=_findings(events, when, _both_frameworks(membership), both, comp, lithium),
-        caveats=_caveats(events),
+        caveats=_caveats(events, lists),
         events_source=_source_of("events"),
         frameworks_source=_source_of("frameworks"),
-        lists_source=_source_of("lists"),
+        lists_source=_lists_source(lists),
     )
 
 
@@ -223,17 +233,19 @@ def _findings(events: pd.DataFrame, when: pd.Timestamp, both_frameworks: list[st
     return findings
 
 
-def _caveats(events: pd.DataFrame) -> list[str]:
+def _caveats(events: pd.DataFrame, lists: pd.DataFrame) -> list[str]:
     """How far the events rest on official pages, how partial dates are drawn, which Japanese list is used."""
     n_primary = int((events["source_type"] == "primary").sum())
+    japan = lists[lists["country"] == "Japan"]
     return [
         f"{n_primary} of the {len(events)} events rest on an official government page; for the other "
         f"{len(events) - n_primary} no official page could be found, and they rest on news agencies, law firms or trade "
         "press, many of which reproduce official statements. The timeline and the events table mark each event as "
         "primary or secondary.",
         "Dates known only to the month or year are drawn at the first day of that month or year.",
-        "Japan's list is its 31 prioritised rare-metal types (2009 strategy); the current 34-mineral JOGMEC "
-        "stockpiling list could not be sourced in full.",
+        f"Japan's list is its {japan['mineral'].nunique()} prioritised rare-metal types"
+        + (f" ({japan['list_date'].min().year})" if japan["list_date"].notna().any() else ", which the source read does not date")
+        + "; the current 34-mineral JOGMEC stockpiling list could not be sourced in full.",
     ]
 
 
