@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.charts.trade import supply_risk_chart
+from analysis.charts.risk import supply_risk_chart
 from tests.support.readertext import axis_tick_problems
 
 
