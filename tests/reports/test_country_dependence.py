@@ -21,10 +21,15 @@ from analysis.data import (
 from analysis.errors import ParameterError
 from analysis.indicators.partners import bloc_shares
 from analysis.indicators.risk import governance_from_stability, supply_risk, supply_risk_sensitivity
-from analysis.reports.country_dependence import country_dependence
+from analysis.reports.country_dependence import country_dependence as _compose
 from analysis.text import fmt_change
 from analysis.text import fmt_share, fmt_usd
+from tests.support.cache import composed_once
 from tests.support.notebooks import ROOT, assert_publishable, charts, execute, html_text
+
+#: Each country's report is composed once for the module (fixtures, the matrix check and the
+#: notebook comparison read the same result; none of them changes it).
+country_dependence = composed_once(_compose)
 
 #: Charts the notebook shows: China's share, import values, monthly exports, mining vs
 #: refining (IEA), supply risk, its sensitivity grid, bloc shares.
