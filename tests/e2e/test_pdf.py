@@ -127,14 +127,19 @@ def test_the_near_empty_check_sees_a_heading_and_paragraph_page_and_a_one_row_la
 
 def test_the_stranded_check_sees_a_heading_with_one_sentence_at_a_page_foot(tmp_path, poppler):
     """A heading and its one-sentence introduction end page 1, the table they introduce starts page 2;
-    the same words as a table cell are not a heading."""
+    a heading whose whole short section ends the page, or the same words as a table cell, are fine."""
     heading = "Bilateral steps since January 2024"
     lines = "".join(f"<p style='margin:0'>Line {i} of text that fills the page.</p>" for i in range(62))
     path, facts = _pdf(tmp_path, "stranded", (
         f"{lines}<h3 style='margin:0'>{heading}</h3><p style='margin:0'>The table lists each step.</p>"
-        f"<table style='break-before: page'><tr><td>2024-08-20</td><td>Dialogue</td></tr></table>"))
+        f"<table style='break-before: page'><tr><td>2024-08-20</td><td>Dialogue</td></tr></table>"
+        f"<p style='break-before: page'>A third page, so that no line repeats as a running head.</p>"))
     assert stranded_headings(path, facts, [heading]) != []
     assert stranded_headings(path, facts, ["Some other heading"]) == []
+    ended = f"{lines}<h3 style='margin:0'>{heading}</h3><p style='margin:0'>A complete short section.</p>"
+    path, facts = _pdf(tmp_path, "ended", f"{ended}<h3 style='break-before: page'>Next section</h3><p>Text.</p>"
+                       f"<h3 style='break-before: page'>Last section</h3>")
+    assert stranded_headings(path, facts, [heading, "Next section", "Last section"]) == []  # sections end on their page
     cell = f"<table><tr><td>{heading}</td></tr><tr><td>x</td></tr></table>"
     path, facts = _pdf(tmp_path, "cell", f"{lines}{cell}<p style='break-before: page'>next</p>")
     assert stranded_headings(path, facts, [heading]) == []

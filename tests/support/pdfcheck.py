@@ -213,20 +213,26 @@ def page_lines(pdf: Path) -> list[list[tuple[float, float, str]]]:
     return pages
 
 
+def _is_heading(line: tuple[float, float, str], wanted: set[str]) -> bool:
+    _, height, text = line
+    return height >= HEADING_BOX_PT and any(h == text or h.startswith(text + " ") for h in wanted)
+
+
 def stranded_headings(pdf: Path, facts: PdfFacts, headings: list[str], captions: list[str] = ()) -> list[str]:
     """Pages but the last that end in a heading: one of ``headings``, set in heading type, among
-    the page's last :data:`STRANDED_TAIL_LINES` body lines (a heading, maybe with an introductory
-    sentence, whose block starts the next page) — or whose last line ends a table ``caption``."""
+    the page's last :data:`STRANDED_TAIL_LINES` body lines while its section runs on into the next
+    page (which does not open with a heading) — a heading, maybe with an introductory sentence,
+    whose block starts the next page. Also pages whose last line ends a table ``caption``."""
     running = running_head(facts.pages)
     wanted = {squash(h) for h in headings if squash(h)}
+    pages = [[line for line in lines if line[2].casefold() not in running and not FOOTER.match(line[2])]
+             for lines in page_lines(pdf)]
     found = []
-    for number, lines in enumerate(page_lines(pdf)[:-1], start=1):
-        body = [(height, text) for _, height, text in lines
-                if text.casefold() not in running and not FOOTER.match(text)]
-        for height, text in body[-STRANDED_TAIL_LINES:]:
-            if height >= HEADING_BOX_PT and any(h == text or h.startswith(text + " ") for h in wanted):
-                found.append(f"page {number}: heading {text!r} in its last {STRANDED_TAIL_LINES} lines")
-                break
-        tail = " ".join(text for _, text in body[-2:])
+    for number, (body, following) in enumerate(zip(pages, pages[1:]), start=1):
+        section_goes_on = bool(following) and not _is_heading(following[0], wanted)
+        hits = [text for top, height, text in body[-STRANDED_TAIL_LINES:] if _is_heading((top, height, text), wanted)]
+        if hits and section_goes_on:
+            found.append(f"page {number}: heading {hits[0]!r} in its last {STRANDED_TAIL_LINES} lines, its section goes on overleaf")
+        tail = " ".join(text for _, _, text in body[-2:])
         found += [f"page {number}: caption {c!r} ends the page" for c in captions if c and tail.endswith(squash(c))]
     return found
