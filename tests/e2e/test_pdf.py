@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.pdfcheck import body_lines, outline, pdf_facts, running_head, squash
+from tests.support.pdfcheck import near_empty_pages, outline, pdf_facts, squash, stranded_headings
 
 pytestmark = [pytest.mark.slow]
 
@@ -64,18 +64,10 @@ def test_poppler_reads_every_page_without_errors(pdf, report_stem, known_bug):
     assert facts.warnings == ""
 
 
-def test_no_heading_or_caption_is_stranded_at_the_foot_of_a_page(pdf, report_stem, known_bug):
+def test_no_heading_or_caption_is_stranded_at_the_foot_of_a_page(pdf, checked_reports, report_stem, known_bug):
     known_bug("pdf-stranded", report_stem)
     expected, facts = pdf
-    running = running_head(facts.pages)
-    labels = [squash(x) for x in expected.headings + expected.captions]
-    stranded = []
-    for number, page in enumerate(facts.pages[:-1], start=1):
-        lines = body_lines(page, running)
-        tail = " ".join(lines[-2:])
-        if lines and any(tail.endswith(label) for label in labels):
-            stranded.append(f"page {number}: {lines[-1]!r}")
-    assert stranded == []
+    assert stranded_headings(checked_reports / f"{report_stem}.pdf", facts, expected.headings, expected.captions) == []
 
 
 def test_chart_titles_were_checked_somewhere(checked_reports, poppler):
@@ -95,32 +87,59 @@ def test_checks_see_a_blank_page_and_missing_text(tmp_path, poppler):
     assert missing_in(facts.text, ["only this", "Sources"]) == ["Sources"]
 
 
-#: a page under both of these holds a footer line or a sentence, not content worth a page
-MIN_BODY_WORDS = 40
-MIN_INK_PERCENT = 3.0
-
-
-def near_empty_pages(facts) -> list[str]:
-    running = running_head(facts.pages)
-    found = []
-    for number, (page, ink) in enumerate(zip(facts.pages, facts.ink), start=1):
-        words = sum(len(line.split()) for line in body_lines(page, running))
-        if words < MIN_BODY_WORDS and ink < MIN_INK_PERCENT:
-            found.append(f"page {number}: {words} words, {ink:.1f}% ink")
-    return found
-
-
 def test_no_near_empty_page(pdf, report_stem, known_bug):
     known_bug("pdf-near-empty", report_stem)
     _, facts = pdf
     assert near_empty_pages(facts) == []
 
 
-def test_the_near_empty_check_sees_a_stub_page(tmp_path, poppler):
+def _pdf(tmp_path, name: str, body: str):
     import weasyprint
 
-    pdf = tmp_path / "stub.pdf"
-    body = " ".join(["A sentence of real report text that fills the page."] * 30)
-    weasyprint.HTML(string=f"<title>T</title><p>{body}</p><p style='break-before: page'>Only one sentence.</p>").write_pdf(pdf)
-    pages = near_empty_pages(pdf_facts(pdf))
+    path = tmp_path / f"{name}.pdf"
+    css = ("@page { size: A4; margin: 20mm; @bottom-right { content: 'Page ' counter(page) ' of ' counter(pages) } } "
+           "body { font-size: 9.5pt } h3 { font-size: 11pt }")  # as the reports print
+    weasyprint.HTML(string=f"<title>T</title><style>{css}</style>{body}").write_pdf(path)
+    return path, pdf_facts(path)
+
+
+FILL = " ".join(["A sentence of real report text that fills the page."] * 30)
+
+
+def test_the_near_empty_check_sees_a_stub_page(tmp_path, poppler):
+    _, facts = _pdf(tmp_path, "stub", f"<p>{FILL}</p><p style='break-before: page'>Only one sentence.</p>")
+    pages = near_empty_pages(facts)
     assert len(pages) == 1 and pages[0].startswith("page 2")
+
+
+def test_the_near_empty_check_sees_a_heading_and_paragraph_page_and_a_one_row_last_page(tmp_path, poppler):
+    """What the reader review found: a middle page holding one heading and one paragraph (the
+    chart it introduces on the next page), and a last page holding one table row and the footer."""
+    paragraph = " ".join(["China has put gallium and germanium under export licensing."] * 6)
+    row = "<tr><td>Japan</td><td>3</td><td>4</td><td>+1</td></tr>"
+    _, facts = _pdf(tmp_path, "sparse", (
+        f"<p>{FILL}</p><h2 style='break-before: page'>The shock after export controls</h2><p>{paragraph}</p>"
+        f"<div style='break-before: page; height: 200mm; background: #333'></div>"
+        f"<table style='break-before: page'>{row}</table><p>Built from published data on 2026-11-25.</p>"))
+    pages = near_empty_pages(facts)
+    assert [p.split(":")[0] for p in pages] == ["page 2", "page 4"], pages
+
+
+def test_the_stranded_check_sees_a_heading_with_one_sentence_at_a_page_foot(tmp_path, poppler):
+    """A heading and its one-sentence introduction end page 1, the table they introduce starts page 2;
+    a heading whose whole short section ends the page, or the same words as a table cell, are fine."""
+    heading = "Bilateral steps since January 2024"
+    lines = "".join(f"<p style='margin:0'>Line {i} of text that fills the page.</p>" for i in range(62))
+    path, facts = _pdf(tmp_path, "stranded", (
+        f"{lines}<h3 style='margin:0'>{heading}</h3><p style='margin:0'>The table lists each step.</p>"
+        f"<table style='break-before: page'><tr><td>2024-08-20</td><td>Dialogue</td></tr></table>"
+        f"<p style='break-before: page'>A third page, so that no line repeats as a running head.</p>"))
+    assert stranded_headings(path, facts, [heading]) != []
+    assert stranded_headings(path, facts, ["Some other heading"]) == []
+    ended = f"{lines}<h3 style='margin:0'>{heading}</h3><p style='margin:0'>A complete short section.</p>"
+    path, facts = _pdf(tmp_path, "ended", f"{ended}<h3 style='break-before: page'>Next section</h3><p>Text.</p>"
+                       f"<h3 style='break-before: page'>Last section</h3>")
+    assert stranded_headings(path, facts, [heading, "Next section", "Last section"]) == []  # sections end on their page
+    cell = f"<table><tr><td>{heading}</td></tr><tr><td>x</td></tr></table>"
+    path, facts = _pdf(tmp_path, "cell", f"{lines}{cell}<p style='break-before: page'>next</p>")
+    assert stranded_headings(path, facts, [heading]) == []

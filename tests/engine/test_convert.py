@@ -103,7 +103,9 @@ def test_pdf_has_each_chart_and_its_data_appendix():
     pdf, _ = converter.convert(notebook(), PAGE, ".")
     reader = PdfReader(io.BytesIO(pdf))
     assert sorted(d for d in reader.named_destinations if d.startswith("chart-")) == ["chart-1", "chart-2"]
-    assert converter.convert(notebook(), PAGE, ".")[0] == pdf  # reproducible bytes
+    # each chart's data attached under the HTML's CSV download name, whole (the same file twice here)
+    assert reader.attachments["test-data-2024.csv"] == [to_csv(data_tables(SPEC)[0]).encode()] * 2
+    assert converter.convert(notebook(), PAGE, ".")[0] == pdf  # reproducible bytes (attachment dates too)
 
 
 def test_short_tables_are_kept_whole_long_ones_flow():

@@ -161,3 +161,78 @@ def body_lines(page_text: str, running: set[str]) -> list[str]:
     """A page's text lines without the running head and the page-number footer."""
     lines = [squash(line) for line in page_text.splitlines()]
     return [line for line in lines if line and line.casefold() not in running and not FOOTER.match(line)]
+
+
+# ----------------------------------------------------------------------------- page layout
+
+#: A page under both of these (running head and page number left out) holds a footer line, a
+#: heading with its paragraph or a table row — not content worth a page. Whole report pages hold
+#: 100+ words or 4 %+ ink (a chart); the near-empty ones the reader review found held 56–70 words
+#: at 1.9–2.3 % ink.
+MIN_BODY_WORDS = 80
+MIN_INK_PERCENT = 3.0
+#: A heading whose block (paragraph, chart, table) starts on the next page ends its page within
+#: this many body lines: the heading itself (one or two lines) and an introductory sentence; a
+#: paragraph split after a heading leaves at least three lines (``orphans: 3``) below it.
+STRANDED_TAIL_LINES = 3
+
+
+def near_empty_pages(facts: PdfFacts) -> list[str]:
+    """Pages, the last one included, with fewer than :data:`MIN_BODY_WORDS` words of body text
+    and under :data:`MIN_INK_PERCENT` ink."""
+    running = running_head(facts.pages)
+    found = []
+    for number, (page, ink) in enumerate(zip(facts.pages, facts.ink), start=1):
+        words = sum(len(line.split()) for line in body_lines(page, running))
+        if words < MIN_BODY_WORDS and ink < MIN_INK_PERCENT:
+            found.append(f"page {number}: {words} words, {ink:.1f}% ink")
+    return found
+
+
+#: Text boxes this tall (pt) or taller are headings: body text (9.5 pt) gives about 10.6, an
+#: ``h3`` (11 pt) about 12.3, an ``h2`` (13 pt) about 14.5.
+HEADING_BOX_PT = 11.5
+_LINE = re.compile(r'<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</line>', re.S)
+_WORD_TEXT = re.compile(r"<word [^>]*>([^<]*)</word>")
+
+
+def page_lines(pdf: Path) -> list[list[tuple[float, float, str]]]:
+    """Per page, its text lines as ``(top, box height, text)``, top to bottom (``pdftotext -bbox-layout``)."""
+    import html as html_module
+
+    run = _run(["pdftotext", "-bbox-layout", str(pdf), "-"])
+    assert run.returncode == 0, f"pdftotext -bbox-layout {pdf.name}: {run.stderr}"
+    pages = []
+    for page in run.stdout.split("<page ")[1:]:
+        lines = []
+        for top, bottom, words in _LINE.findall(page):
+            text = squash(html_module.unescape(" ".join(_WORD_TEXT.findall(words))))
+            if text:
+                lines.append((float(top), float(bottom) - float(top), text))
+        pages.append(sorted(lines, key=lambda line: line[0]))
+    return pages
+
+
+def _is_heading(line: tuple[float, float, str], wanted: set[str]) -> bool:
+    _, height, text = line
+    return height >= HEADING_BOX_PT and any(h == text or h.startswith(text + " ") for h in wanted)
+
+
+def stranded_headings(pdf: Path, facts: PdfFacts, headings: list[str], captions: list[str] = ()) -> list[str]:
+    """Pages but the last that end in a heading: one of ``headings``, set in heading type, among
+    the page's last :data:`STRANDED_TAIL_LINES` body lines while its section runs on into the next
+    page (which does not open with a heading) — a heading, maybe with an introductory sentence,
+    whose block starts the next page. Also pages whose last line ends a table ``caption``."""
+    running = running_head(facts.pages)
+    wanted = {squash(h) for h in headings if squash(h)}
+    pages = [[line for line in lines if line[2].casefold() not in running and not FOOTER.match(line[2])]
+             for lines in page_lines(pdf)]
+    found = []
+    for number, (body, following) in enumerate(zip(pages, pages[1:]), start=1):
+        section_goes_on = bool(following) and not _is_heading(following[0], wanted)
+        hits = [text for top, height, text in body[-STRANDED_TAIL_LINES:] if _is_heading((top, height, text), wanted)]
+        if hits and section_goes_on:
+            found.append(f"page {number}: heading {hits[0]!r} in its last {STRANDED_TAIL_LINES} lines, its section goes on overleaf")
+        tail = " ".join(text for _, _, text in body[-2:])
+        found += [f"page {number}: caption {c!r} ends the page" for c in captions if c and tail.endswith(squash(c))]
+    return found

@@ -161,13 +161,11 @@ def chart_html(chart: Chart, card: str | None = None) -> str:
     card (:mod:`analysis.engine.cards`), linked as "Embed or cite this chart"."""
     description = html.escape(chart.description, quote=True)
     links = []
-    tables = [table for table in chart.tables if table.rows]
-    for index, table in enumerate(tables, start=1):
-        name = chart.csv_stem if index == 1 else f"{chart.csv_stem}-{index}"
+    for index, (name, table) in enumerate(chart.csv_files(), start=1):
         label = "Download data (CSV)" if index == 1 else f"part {index} (CSV)"
         payload = base64.b64encode(to_csv(table).encode("utf-8")).decode("ascii")
         links.append(
-            f'<a class="econsec-csv" download="{html.escape(name)}.csv" '
+            f'<a class="econsec-csv" download="{html.escape(name)}" '
             f'href="data:text/csv;charset=utf-8;base64,{payload}">{label}</a>'
         )
     if card:

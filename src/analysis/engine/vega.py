@@ -69,6 +69,11 @@ class Chart:
     def csv_stem(self) -> str:
         return slug(self.meta.get("csv_name") or self.title) or self.id
 
+    def csv_files(self) -> list[tuple[str, "DataTable"]]:
+        """``(file name, table)`` of each table with rows: the HTML's CSV downloads, the PDF's attachments."""
+        tables = [table for table in self.tables if table.rows]
+        return [(f"{self.csv_stem if i == 1 else f'{self.csv_stem}-{i}'}.csv", t) for i, t in enumerate(tables, start=1)]
+
     def spec_json(self) -> str:
         """Canonical JSON (sorted keys), safe inside ``<script type="application/json">``."""
         text = json.dumps(self.spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -206,11 +211,139 @@ def format_as_shown(value: Any, d3_format: str | None) -> str:
     return format_cell(value)
 
 
-def print_columns(chart: Chart, table: DataTable) -> list[str]:
-    """The columns of ``table`` the chart shows (all of them if it names none)."""
+#: Channels whose titled field a reader reads off the chart (an axis, a legend, a facet header);
+#: ``text``, ``xOffset``/``yOffset``, ``detail``, ``order``, ``key``, ``href`` only place, label or
+#: sort marks, so their fields are helpers.
+READER_CHANNELS = ("x", "y", "x2", "y2", "theta", "radius", "color", "fill", "stroke", "size", "shape",
+                   "opacity", "strokeDash", "row", "column", "facet")
+
+FACET_CHANNELS = ("facet", "row", "column")
+
+
+@dataclass
+class PrintField:
+    """A field of a chart's data as the reader sees it: its title and the format it is shown in."""
+
+    name: str
+    title: str
+    format: str | None = None
+    label_split: str | None = None  # axis/header ``labelExpr: split(datum.value, 'x')``: x is a line break
+
+
+def _title_text(value: Any) -> str:
+    if isinstance(value, list):
+        value = " ".join(str(v) for v in value)
+    return str(value).strip() if isinstance(value, str | list) else ""
+
+
+_SPLIT_EXPR = re.compile(r"""^\s*split\(\s*datum\.value\s*,\s*(['"])(.+?)\1\s*\)\s*$""")
+
+
+def _print_field(definition: Any) -> PrintField | None:
+    """The reader's view of one field definition, None if it carries no title (a helper)."""
+    if not isinstance(definition, dict) or not isinstance(definition.get("field"), str):
+        return None
+    title = _title_text(definition.get("title"))
+    if not title:
+        return None
+    guides = [g for g in (definition.get("axis"), definition.get("legend"), definition.get("header")) if isinstance(g, dict)]
+    fmt = definition.get("format") or next((g["format"] for g in guides if isinstance(g.get("format"), str)), None)
+    split = next((m[2] for g in guides if isinstance(g.get("labelExpr"), str) and (m := _SPLIT_EXPR.match(g["labelExpr"]))), None)
+    name = definition["field"].split(".")[0].replace("\\", "")
+    return PrintField(name=name, title=title, format=fmt if isinstance(fmt, str) and fmt.strip() else None, label_split=split)
+
+
+def _inline_keys(spec: dict[str, Any]) -> dict[int, str]:
+    """``id`` of each inline ``values`` list → its table name in :func:`data_tables` (same walk)."""
+    inline: list[list[dict[str, Any]]] = []
+    _walk_inline_values({k: v for k, v in spec.items() if k != "datasets"}, inline)
+    return {id(values): f"values-{i}" for i, values in enumerate(inline, start=1)}
+
+
+def _views(node: Any, data: str | None, encoding: dict[str, Any], keys: dict[int, str], found: list) -> None:
+    """Every unit view of a spec as ``(table name, encoding)``: data and encodings inherited from
+    enclosing layers, facets and concatenations, as Vega-Lite resolves them."""
+    if not isinstance(node, dict):
+        return
+    source = node.get("data")
+    if isinstance(source, dict):
+        if isinstance(source.get("name"), str):
+            data = source["name"]
+        elif isinstance(source.get("values"), list):
+            data = keys.get(id(source["values"]))
+    encoding = {**encoding, **(node.get("encoding") or {})}
+    facet = node.get("facet")
+    if isinstance(facet, dict):
+        encoding = {**encoding, **({"facet": facet} if "field" in facet else {k: v for k, v in facet.items() if k in ("row", "column")})}
+    if "mark" in node:
+        found.append((data, encoding))
+    for key in ("layer", "vconcat", "hconcat", "concat"):
+        for child in node.get(key) or []:
+            _views(child, data, encoding, keys, found)
+    if isinstance(node.get("spec"), dict):
+        _views(node["spec"], data, encoding, keys, found)
+
+
+def print_fields(chart: Chart, table: DataTable) -> list[PrintField]:
+    """The fields of ``table`` a reader sees in the chart, in the order the chart shows them.
+
+    A titled facet (panel header) comes first; then a view with a tooltip shows its reader exactly
+    the tooltip's titled fields (the print appendix stands in for tooltips), a view without one
+    the titled fields of its axes and legends. Untitled fields — positions of labels, offsets, sort keys, the code a legend or
+    a facet is keyed on — are helpers and not printed. A chart that titles no field at all keeps
+    the old rule (every field it encodes, under its code name)."""
+    views: list[tuple[str | None, dict[str, Any]]] = []
+    _views(chart.spec, None, {}, _inline_keys(chart.spec), views)
+    mine = [encoding for data, encoding in views if data == table.name]
+    chosen: dict[str, PrintField] = {}
+    for encoding in mine:  # a titled panel header is read whatever the tooltip says
+        for channel in FACET_CHANNELS:
+            field_ = _print_field(encoding.get(channel))
+            if field_ is not None:
+                chosen.setdefault(field_.name, field_)
+    for encoding in mine:
+        tips = encoding.get("tooltip")
+        for tip in tips if isinstance(tips, list) else [tips]:
+            field_ = _print_field(tip)
+            if field_ is not None:
+                chosen.setdefault(field_.name, field_)
+    for encoding in mine:
+        tips = encoding.get("tooltip")
+        if any(_print_field(t) for t in (tips if isinstance(tips, list) else [tips])):
+            continue
+        for channel in READER_CHANNELS:
+            field_ = _print_field(encoding.get(channel))
+            if field_ is not None:
+                chosen.setdefault(field_.name, field_)
+    columns = set(table.columns)
+    fields = [f for f in chosen.values() if f.name in columns]
+    if fields or _titles_any_field(chart.spec):
+        return fields
     wanted = used_fields(chart.spec)
-    columns = [c for c in table.columns if c in wanted]
-    return columns or table.columns
+    return [PrintField(name=c, title=c) for c in table.columns if c in wanted] or [PrintField(name=c, title=c) for c in table.columns]
+
+
+def _titles_any_field(spec: Any) -> bool:
+    if isinstance(spec, dict):
+        if _print_field(spec) is not None:
+            return True
+        return any(_titles_any_field(v) for k, v in spec.items() if k not in ("datasets", "data"))
+    if isinstance(spec, list):
+        return any(_titles_any_field(v) for v in spec)
+    return False
+
+
+def print_columns(chart: Chart, table: DataTable) -> list[str]:
+    """The columns of ``table`` the print appendix shows (see :func:`print_fields`)."""
+    return [f.name for f in print_fields(chart, table)]
+
+
+def print_value(row: dict[str, Any], field_: PrintField) -> str:
+    """A cell as the chart shows it: its number format, a multi-line label on one line."""
+    text = format_as_shown(row.get(field_.name), field_.format)
+    if field_.label_split and isinstance(row.get(field_.name), str):
+        text = " ".join(part.strip() for part in text.split(field_.label_split) if part.strip())
+    return text
 
 
 def to_csv(table: DataTable) -> str:
