@@ -105,10 +105,15 @@ def cumulative_share_chart(
     ``shares`` columns: ``rank``, ``country``, ``share``, ``cumulative_share`` (from ``Concentration.shares``).
     """
     data = shares[["rank", "country", "share", "cumulative_share"]]
+    # USGS rounds its world total, so the named producers can add up to a little more than it: the
+    # axis then reaches their sum and the subtitle says why, rather than clipping the line at 100%.
+    total = float(data["cumulative_share"].max()) if len(data) else 0.0
+    over = (f"; USGS rounds its world total, and the named producers add up to {fmt_share(total, 1)} of it"
+            if total > 1 else "")
     base = alt.Chart(data).encode(
         x=alt.X("rank:Q", title="Number of largest producers", axis=alt.Axis(tickMinStep=1, format="d")),
         y=alt.Y("cumulative_share:Q", title="Cumulative share of world supply", axis=alt.Axis(format="%"),
-                scale=alt.Scale(domain=[0, 1])),
+                scale=alt.Scale(domain=[0, max(1.0, total)], nice=False)),
     )
     line = base.mark_line(interpolate="step-after", color=COLOURS["japan"])
     points = base.mark_point(color=COLOURS["japan"]).encode(
@@ -128,7 +133,7 @@ def cumulative_share_chart(
     return publish(
         (line + points + rule).properties(width=520, height=240),
         title=f"{mineral}: how few countries supply the world, {year}",
-        subtitle=f"Cumulative share of world {measure_label} (0–100%), countries ranked by output, {year}",
+        subtitle=f"Cumulative share of world {measure_label} (0–100%), countries ranked by output, {year}{over}",
         source=source,
         description=f"Step chart of the cumulative share of world {mineral.lower()} {measure_label} in {year} by producer rank; {reach}.",
         csv_name=f"{mineral}-{measure_label}-{year}-cumulative",
