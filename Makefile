@@ -31,7 +31,7 @@ reports: $(STAMP)
 	$(BIN)/econsec build
 
 test: $(STAMP) system-deps
-	$(BIN)/python -m pytest -n 2 --dist worksteal
+	$(BIN)/python -m pytest -n 2
 
 # Everything a push to main must pass before its reports are published.
 publish-check: $(STAMP)
