@@ -245,7 +245,7 @@ def _caveats(events: pd.DataFrame, lists: pd.DataFrame) -> list[str]:
         "Dates known only to the month or year are drawn at the first day of that month or year.",
         f"Japan's list is its {japan['mineral'].nunique()} prioritised rare-metal types"
         + (f" ({japan['list_date'].min().year})" if japan["list_date"].notna().any() else ", which the source read does not date")
-        + "; the current 34-mineral JOGMEC stockpiling list could not be sourced in full.",
+        + "; the current JOGMEC stockpiling list could not be sourced in full.",
     ]
 
 
