@@ -85,7 +85,10 @@ def test_stage_from_type_text():
 
 
 def _file(edition: int, code: str) -> Path:
-    return next(p for p in edition_files(edition) if p.name.lower() == f"mcs{edition}-{code}_world.csv")
+    """The edition's world table of one commodity: in the shared folder ``mcsYYYY-code_world.csv``, in
+    the package copy possibly with the suffix the import gave it (``mcs2024-raree_world-1.csv``)."""
+    pattern = re.compile(rf"mcs{edition}-{code}_world(-\d+)?\.csv", re.I)
+    return next(p for p in edition_files(edition) if pattern.fullmatch(p.name))
 
 
 def test_quirks_are_visible_in_the_output():
