@@ -8,18 +8,39 @@ from pathlib import Path
 import nbformat
 import papermill
 
+from analysis.data import frame_cache
+
 ROOT = Path(__file__).resolve().parents[2]
 VEGA_LITE = "application/vnd.vegalite.v6+json"
 
 
+def run_frame_cache(tmp_path: Path) -> Path:
+    """One parsed-frame cache (:mod:`analysis.data.frame_cache`) for every notebook a test run executes:
+    in the run's base temp folder, shared by the xdist workers (entries are written atomically and
+    keyed by file contents and loading code, so sharing never serves a stale frame)."""
+    worker = tmp_path.parent
+    return (worker.parent if worker.name.startswith("popen-gw") else worker) / "frame-cache"
+
+
 def execute(notebook: str, tmp_path: Path, **parameters) -> nbformat.NotebookNode:
-    """Run ``notebooks/<notebook>.ipynb`` with ``parameters``; raises if a cell fails."""
+    """Run ``notebooks/<notebook>.ipynb`` with ``parameters``; raises if a cell fails.
+
+    The kernel parses each data file once per test run (the run's frame cache, as a build's
+    kernels share one); the test process's own environment is left as it was."""
     os.environ["ECONSEC_BUILD"] = "1"
     out = tmp_path / f"{notebook}.ipynb"
-    papermill.execute_notebook(
-        str(ROOT / "notebooks" / f"{notebook}.ipynb"), str(out), parameters=parameters, progress_bar=False,
-        kernel_name="python3", cwd=str(ROOT / "notebooks"),
-    )
+    before = os.environ.get(frame_cache.ENV)
+    os.environ[frame_cache.ENV] = str(run_frame_cache(tmp_path))
+    try:
+        papermill.execute_notebook(
+            str(ROOT / "notebooks" / f"{notebook}.ipynb"), str(out), parameters=parameters, progress_bar=False,
+            kernel_name="python3", cwd=str(ROOT / "notebooks"),
+        )
+    finally:
+        if before is None:
+            os.environ.pop(frame_cache.ENV, None)
+        else:
+            os.environ[frame_cache.ENV] = before
     return nbformat.read(out, as_version=4)
 
 
