@@ -18,7 +18,7 @@ from typing import Any
 from analysis.engine.cache import Project, read_entry
 from analysis.engine.files import atomic_write_text, read_text_or_none
 from analysis.engine.html import stylesheet
-from analysis.engine.publications import Report
+from analysis.engine.publications import Report, section_links
 from analysis.engine.site import citation, cite_block, document_start, headline_text, search_entries_text, vintage
 
 #: The front page's search: plain JavaScript over the inlined index (every h2 section of every
@@ -91,14 +91,12 @@ def subjects(reports: list[Report], sections: Sequence[Mapping[str, Any]] = ()) 
                     about.setdefault(name, {}).setdefault(value, {})[f"{report.stem}.html"] = report.title
     found = {name: values for name, values in about.items() if len(values) >= 2}
     for section in sections:
-        wanted = dict(section.get("params", {})).items()
         for name, value in section["subject"].items():
             pages = found.get(str(name), {}).get(str(value))
             if pages is None:
                 continue
-            for target in reports:
-                if target.notebook.id == section["notebook"] and wanted <= target.params.items():
-                    pages.setdefault(f"{target.stem}.html#{section['fragment']}", str(section["label"]))
+            for href, label in section_links(section, reports):
+                pages.setdefault(href, label)
     return {name: {value: list(pages.items()) for value, pages in values.items()} for name, values in found.items()}
 
 

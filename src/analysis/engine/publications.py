@@ -87,6 +87,15 @@ def _subject(report: Report) -> set[tuple[str, str]]:
     return {(k, v) for k, v in report.params.items() if isinstance(v, str)}
 
 
+def section_links(section: Mapping[str, Any], reports: Sequence[Report]) -> list[tuple[str, str]]:
+    """(href, label) of one report section (a ``[project] sections`` value: ``notebook``,
+    ``params``, ``fragment``, ``label``) in each of ``reports`` that holds it: the reports of that
+    notebook whose parameters include the section's ``params``."""
+    wanted = dict(section.get("params", {})).items()
+    return [(f"{target.stem}.html#{section['fragment']}", str(section["label"])) for target in reports
+            if target.notebook.id == section["notebook"] and wanted <= target.params.items()]
+
+
 def related_reports(report: Report, matrix_reports: Sequence[Report],
                     sections: Sequence[Mapping[str, Any]] = ()) -> tuple[tuple[str, str], ...]:
     """(href, title) of the pages ``report`` links to, in this order, each once:
@@ -124,10 +133,8 @@ def related_reports(report: Report, matrix_reports: Sequence[Report],
         about = {(str(k), str(v)) for k, v in section["subject"].items()}
         target_params = dict(section.get("params", {}))
         if about <= subject:
-            for target in matrix_reports:
-                if (target.stem != report.stem and target.notebook.id == section["notebook"]
-                        and target_params.items() <= target.params.items()):
-                    found.setdefault(f"{target.stem}.html#{section['fragment']}", str(section["label"]))
+            for href, label in section_links(section, [t for t in matrix_reports if t.stem != report.stem]):
+                found.setdefault(href, label)
         if (report.notebook.id == section["notebook"] and target_params.items() <= report.params.items()
                 and not report.notebook.linked_from_all):
             for other in matrix_reports:
